@@ -1,0 +1,49 @@
+"""Checks behind /healthz: can this process reach what it needs?"""
+
+import logging
+import uuid
+
+from django.core.cache import cache
+from django.db import connection
+
+from .celery import app as celery_app
+
+logger = logging.getLogger(__name__)
+
+
+def check_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def check_cache():
+    key = f"ibasho:healthz:{uuid.uuid4().hex}"
+    cache.set(key, "ok", timeout=10)
+    ok = cache.get(key) == "ok"
+    cache.delete(key)
+    if not ok:
+        raise RuntimeError("cache did not return what was stored")
+
+
+def check_broker():
+    with celery_app.connection_for_write() as conn:
+        # One quick attempt: a health check must answer fast, not wait for the broker.
+        conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+
+
+CHECKS = {"database": check_database, "cache": check_cache, "broker": check_broker}
+
+
+def run_checks():
+    """Return ({name: "ok" | "unavailable"}, all_ok). Errors go to the log, not the caller."""
+    results = {}
+    for name, check in CHECKS.items():
+        try:
+            check()
+        except Exception:
+            logger.warning("health check %s failed", name, exc_info=True)
+            results[name] = "unavailable"
+        else:
+            results[name] = "ok"
+    return results, all(v == "ok" for v in results.values())

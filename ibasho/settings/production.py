@@ -1,0 +1,32 @@
+"""Production: PostgreSQL, Redis, gunicorn, Celery worker and beat. Every secret comes from
+the environment, and a missing one stops the process at start-up."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *
+
+
+def _require(name):
+    value = os.environ.get(name, "")
+    if not value:
+        raise ImproperlyConfigured(f"Set the {name} environment variable (see the README).")
+    return value
+
+
+SECRET_KEY = _require("SECRET_KEY")
+ALLOWED_HOSTS = [h.strip() for h in _require("ALLOWED_HOSTS").split(",") if h.strip()]
+_require("DATABASE_URL")
+_require("REDIS_URL")
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+
+SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
+if os.environ.get("BEHIND_TLS_PROXY", "1") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = os.environ.get("SECURE_HSTS_PRELOAD", "") == "1"
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+IBASHO_DEMO_ACCOUNTS = False

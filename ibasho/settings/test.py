@@ -1,0 +1,16 @@
+"""The test suite: the embedded default, or PostgreSQL and Redis when DATABASE_URL and
+REDIS_URL are set (as CI's second run does)."""
+
+from .base import *
+
+SECRET_KEY = "test-only-key"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+if not REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES["default"]["KEY_PREFIX"] = "ibasho-test"
+MEDIA_ROOT = VAR_DIR / "test-media"
+IBASHO_DEMO_ACCOUNTS = True

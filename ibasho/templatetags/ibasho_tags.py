@@ -1,0 +1,59 @@
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+from wagtail.models import Page
+
+from ibasho.models import HomePage
+
+register = template.Library()
+
+
+def _language_home(code):
+    return "/" if code == settings.LANGUAGE_CODE else f"/{code}/"
+
+
+@register.inclusion_tag("includes/language_switch.html", takes_context=True)
+def language_switch(context):
+    """Links to this same page in the other languages (plain links, so no cookie is set).
+    A page not yet translated links to that language's home page."""
+    request = context["request"]
+    page = context.get("page")
+    links = []
+    for code, name in settings.LANGUAGES:
+        if code == get_language():
+            continue
+        if isinstance(page, Page):
+            translation = page.get_translations().live().filter(locale__language_code=code).first()
+            url = translation.get_url(request) if translation else _language_home(code)
+        else:
+            url = translate_url(request.get_full_path(), code)
+        links.append({"code": code, "name": name, "url": url})
+    return {"links": links}
+
+
+@register.simple_tag(takes_context=True)
+def centre_name(context):
+    """The centre's name in the page's language, or the product name until one is set."""
+    centre = context["settings"]["ibasho"]["CentreSettings"]
+    return centre.display_name or settings.IBASHO_DEFAULT_CENTRE_NAME
+
+
+@register.simple_tag(takes_context=True)
+def site_navigation(context):
+    """The home page of the current language and the sections under it, for the header."""
+    request = context["request"]
+    home = HomePage.objects.live().filter(locale__language_code=get_language()).first()
+    if home is None:
+        return {"home_url": _language_home(get_language()), "items": []}
+    current = context.get("page")
+    items = []
+    for section in home.get_children().live().in_menu():
+        items.append(
+            {
+                "title": section.title,
+                "url": section.get_url(request),
+                "current": current is not None and current.path.startswith(section.path),
+            }
+        )
+    return {"home_url": home.get_url(request), "items": items}

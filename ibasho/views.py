@@ -1,0 +1,18 @@
+from django.core.cache import cache
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .health import run_checks
+from .tasks import HEARTBEAT_KEY
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """JSON status of the database, cache and broker: 200 when all answer, 503 otherwise."""
+    checks, healthy = run_checks()
+    body = {"status": "ok" if healthy else "unavailable", **checks}
+    if checks["cache"] == "ok":
+        body["worker_last_seen"] = cache.get(HEARTBEAT_KEY)
+    return JsonResponse(body, status=200 if healthy else 503)
