@@ -27,6 +27,17 @@ if os.environ.get("BEHIND_TLS_PROXY", "1") == "1":
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = os.environ.get("SECURE_HSTS_PRELOAD", "") == "1"
+if not SECURE_HSTS_PRELOAD:
+    # Preloading binds every subdomain of the operator's domain (often a municipality's) to
+    # HTTPS for good; it is the operator's decision, so not being preloaded is no warning here.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 IBASHO_DEMO_ACCOUNTS = False
+
+# gunicorn serves the collected, fingerprinted static files itself (no CDN, no other host).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
+STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
