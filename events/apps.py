@@ -6,3 +6,10 @@ class EventsConfig(AppConfig):
 
     name = "events"
     verbose_name = "events"
+
+    def ready(self):
+        from wagtail.signals import page_published
+
+        from .signals import sync_on_publish
+
+        page_published.connect(sync_on_publish, dispatch_uid="events-sync-on-publish")

@@ -10,6 +10,10 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from events.models import EventIndexPage
+from spaces.models import SpaceIndexPage, SpacePage
+from spaces.views import attach_openings
+
 from .blocks import ArticleStreamBlock
 
 # Letters, digits and the usual punctuation; no control characters in one-line fields.
@@ -50,6 +54,23 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["learn_index"] = LearnIndexPage.objects.live().child_of(self).first()
         context["audiences"] = Audience.choices
+        context["space_index"] = SpaceIndexPage.objects.live().child_of(self).first()
+        context["event_index"] = EventIndexPage.objects.live().child_of(self).first()
+        if context["space_index"] is not None:
+            spaces = attach_openings(
+                list(
+                    SpacePage.objects.live()
+                    .public()
+                    .child_of(context["space_index"])
+                    .order_by("path")
+                )
+            )
+            today = [s for s in spaces if s.opening.is_open_today]
+            # Open right now first, then by the time they open.
+            today.sort(
+                key=lambda s: (not s.opening.is_open_now, s.opening.opens_next or s.opening.now)
+            )
+            context["open_today"] = today
         return context
 
 

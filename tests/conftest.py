@@ -1,10 +1,13 @@
 """Factory fixtures shared by the whole suite: real pages in a real database."""
 
+import io
 import os
 import shutil
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
+from django.db import transaction
 from wagtail.models import Locale, Site
 
 from ibasho.models import ArticlePage, CentreSettings, ConsultationContact, HomePage, LearnIndexPage
@@ -37,8 +40,10 @@ def en_locale(db):
 
 @pytest.fixture
 def learn_index(home_page):
-    index = home_page.add_child(instance=LearnIndexPage(title="知る・読む", slug="learn"))
-    index.save_revision().publish()
+    index = LearnIndexPage.objects.child_of(home_page).first()
+    if index is None:
+        index = home_page.add_child(instance=LearnIndexPage(title="知る・読む", slug="learn"))
+        index.save_revision().publish()
     return index
 
 
@@ -93,7 +98,98 @@ def contacts(db):
     return centre
 
 
+@pytest.fixture(scope="module")
+def demo_content(django_db_setup, django_db_blocker):
+    """The demo content, loaded once per test module inside a transaction that is rolled back
+    when the module ends. Each test's own transaction nests inside it (a savepoint), so tests
+    still cannot see one another's changes. Modules using it must not assume an empty site."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("load_demo", stdout=io.StringIO())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            cache.clear()  # Wagtail caches site roots; they went with the rollback
+
+
 @pytest.fixture
-def demo(db):
+def demo(demo_content, db):
     """The demo content, exactly as `make run` loads it."""
-    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+# --- Spaces and the schedule -----------------------------------------------------------------
+
+
+@pytest.fixture
+def space_index(home_page):
+    from spaces.models import SpaceIndexPage
+
+    index = SpaceIndexPage.objects.child_of(home_page).first()
+    if index is None:
+        index = home_page.add_child(instance=SpaceIndexPage(title="居場所をさがす", slug="spaces"))
+        index.save_revision().publish()
+    return index
+
+
+@pytest.fixture
+def event_index(home_page):
+    from events.models import EventIndexPage
+
+    index = EventIndexPage.objects.child_of(home_page).first()
+    if index is None:
+        index = home_page.add_child(instance=EventIndexPage(title="日程", slug="events"))
+        index.save_revision().publish()
+    return index
+
+
+@pytest.fixture
+def make_space(space_index):
+    from spaces.models import SpacePage
+
+    def make(title="居場所ひだまり", slug=None, **fields):
+        fields.setdefault("summary", "話さなくても大丈夫な場所です。")
+        space = space_index.add_child(
+            instance=SpacePage(
+                title=title, slug=slug or f"space-{SpacePage.objects.count() + 1}", **fields
+            )
+        )
+        space.save_revision().publish()
+        return space
+
+    return make
+
+
+@pytest.fixture
+def make_event(event_index):
+    """An event page with schedule rules, published (which stores its dates)."""
+    from events.models import EventPage, ScheduleRule
+
+    def make(title="火曜日の居場所", rules=(), slug=None, **fields):
+        fields.setdefault("kind", "drop_in")
+        fields.setdefault("summary", "予約はいりません。")
+        event = EventPage(
+            title=title, slug=slug or f"event-{EventPage.objects.count() + 1}", **fields
+        )
+        event.rules = [ScheduleRule(**rule) for rule in rules]
+        event_index.add_child(instance=event)
+        event.save_revision().publish()
+        return event
+
+    return make
+
+
+def weekly(start_date, weekdays, start="13:00", end="16:00", **extra):
+    """A weekly rule as make_event takes it."""
+    import datetime as dt
+
+    return {
+        "frequency": "weekly",
+        "start_date": start_date,
+        "weekdays": list(weekdays),
+        "start_time": dt.time.fromisoformat(start),
+        "end_time": dt.time.fromisoformat(end),
+        **extra,
+    }

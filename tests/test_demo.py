@@ -18,7 +18,8 @@ def load_demo():
     return out.getvalue()
 
 
-def test_demo_has_awareness_pages_for_individuals_families_and_neighbours(demo):
+def test_demo_has_awareness_pages_for_individuals_families_and_neighbours():
+    load_demo()
     audiences = set(
         ArticlePage.objects.filter(locale__language_code="ja").values_list("audience", flat=True)
     )
@@ -31,7 +32,8 @@ def test_demo_has_awareness_pages_for_individuals_families_and_neighbours(demo):
         assert english.title != article.title  # really translated, not copied
 
 
-def test_demo_has_consultation_contacts_including_crisis_lines(demo):
+def test_demo_has_consultation_contacts_including_crisis_lines():
+    load_demo()
     assert ConsultationContact.objects.filter(is_crisis=False, kind="phone").exists()
     assert ConsultationContact.objects.filter(is_crisis=True).count() >= 1
     assert all(c.label_en for c in ConsultationContact.objects.all())

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -212,6 +213,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "extend-schedule-horizon": {
+        "task": "events.tasks.extend_schedule_horizon",
+        "schedule": crontab(hour=3, minute=10),
+    },
+    "clear-expired-live-statuses": {
+        "task": "spaces.tasks.clear_expired_live_statuses",
+        "schedule": crontab(hour=3, minute=40),
+    },
     "record-heartbeat": {
         "task": "ibasho.tasks.record_heartbeat",
         "schedule": float(os.environ.get("IBASHO_HEARTBEAT_SECONDS", "60")),
@@ -260,3 +269,7 @@ LOGGING = {
 
 # Shown in page titles until a centre sets its own name in the site settings.
 IBASHO_DEFAULT_CENTRE_NAME = _("Ibasho")
+
+# --- Schedule ------------------------------------------------------------------------------
+# How far ahead dates are stored; a daily job extends it.
+IBASHO_SCHEDULE_HORIZON_DAYS = int(os.environ.get("IBASHO_SCHEDULE_HORIZON_DAYS", "183"))

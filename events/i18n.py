@@ -1,0 +1,35 @@
+"""Pages across languages. Dates and statuses hang on the page in the site's main language; a
+page in another language shows them, and a listing shows each page in the reader's language."""
+
+from django.conf import settings
+from django.utils.translation import get_language
+from wagtail.models import Locale
+
+
+def _in_language(pages, language, *, live):
+    pages = [p for p in pages if p is not None]
+    if not pages:
+        return {}
+    locale = Locale.objects.filter(language_code=language).first()
+    if locale is None:
+        return {p.pk: p for p in pages}
+    missing = {p.translation_key for p in pages if p.locale_id != locale.pk}
+    found = {}
+    if missing:
+        model = type(pages[0])
+        candidates = model.objects.filter(translation_key__in=missing, locale=locale)
+        if live and hasattr(candidates, "live"):
+            candidates = candidates.live()
+        found = {page.translation_key: page for page in candidates}
+    return {p.pk: p if p.locale_id == locale.pk else found.get(p.translation_key, p) for p in pages}
+
+
+def pages_in_current_language(pages):
+    """{pk: the same page (or translatable snippet) in the reader's language, or itself}, in at
+    most two queries."""
+    return _in_language(pages, get_language() or settings.LANGUAGE_CODE, live=True)
+
+
+def source_pages(pages):
+    """{pk: the same page in the site's main language, or itself}, in at most two queries."""
+    return _in_language(pages, settings.LANGUAGE_CODE, live=False)

@@ -1,0 +1,500 @@
+import datetime as dt
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.fields import RichTextField
+from wagtail.models import Locale, Orderable, Page
+from wagtail.search import index
+
+from . import recurrence
+
+RICH_TEXT_FEATURES = ["bold", "link", "ol", "ul"]
+
+
+class EventKind(models.TextChoices):
+    DROP_IN = "drop_in", _("Drop-in space opening")
+    FAMILY_GROUP = "family_group", _("Family group")
+    FAMILY_CLASS = "family_class", _("Family class (a course)")
+    PEER_SESSION = "peer_session", _("Peer session")
+    SEMINAR = "seminar", _("Seminar or talk")
+    TRAINING = "training", _("Training")
+    CONSULTATION = "consultation", _("Consultation day")
+
+
+class Audience(models.TextChoices):
+    PERSON = "person", _("The person concerned")
+    FAMILIES = "families", _("Families")
+    BOTH = "both", _("The person and families")
+    SUPPORTERS = "supporters", _("Supporters and the community")
+
+
+class JoinMode(models.TextChoices):
+    JUST_COME = "just_come", _("Just come: no booking")
+    MAYBE = "maybe", _("“I might come”: an anonymous head count")
+    BOOKING = "booking", _("Booking required")
+    ENROLMENT = "enrolment", _("Enrolment in the whole series")
+
+
+class HolidayPolicy(models.TextChoices):
+    SKIP = "skip", _("Closed on national holidays")
+    OPEN = "open", _("Open on national holidays")
+
+
+def default_locale_code():
+    return settings.LANGUAGE_CODE
+
+
+class EventIndexPage(Page):
+    """`/events/`: every dated thing, by day, week or month, with filters."""
+
+    intro = models.TextField(_("introduction"), max_length=600, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["ibasho.HomePage"]
+    subpage_types = ["events.EventPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("event index page")
+
+    def get_context(self, request, *args, **kwargs):
+        from .views import listing_context  # the listing is a view concern, kept beside views
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(listing_context(request, index_page=self))
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if response.context_data.get("filter_error"):
+            response.status_code = 400  # a malformed link: say so kindly, never a 500
+        return response
+
+
+class EventPage(Page):
+    """Anything with dates: a drop-in opening, a family group or class, a peer session, a talk.
+    The schedule of the page in the site's main language serves every translation."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
+    space = models.ForeignKey(
+        "spaces.SpacePage",
+        verbose_name=_("space"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Leave empty for an online event."),
+    )
+    is_online = models.BooleanField(_("online"), default=False)
+    audience = models.CharField(
+        _("for whom"), max_length=20, choices=Audience.choices, default=Audience.PERSON
+    )
+    summary = models.TextField(_("summary in plain words"), max_length=400)
+    what_to_expect = RichTextField(
+        _("what to expect"),
+        features=RICH_TEXT_FEATURES,
+        blank=True,
+        help_text=_(
+            "What happens, step by step. No self-introduction? Come and go freely? Say so."
+        ),
+    )
+    join_mode = models.CharField(
+        _("how to join"), max_length=20, choices=JoinMode.choices, default=JoinMode.JUST_COME
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("places"), null=True, blank=True, help_text=_("Leave empty when there is no limit.")
+    )
+    discreet_title = models.CharField(
+        _("discreet calendar title"),
+        max_length=60,
+        blank=True,
+        help_text=_("A neutral name for shared calendars, e.g. “Tuesday gathering”."),
+    )
+    holiday_policy = models.CharField(
+        _("national holidays"),
+        max_length=10,
+        choices=HolidayPolicy.choices,
+        default=HolidayPolicy.SKIP,
+    )
+    closed_until_further_notice = models.BooleanField(
+        _("closed until further notice"), default=False
+    )
+    closure_message = models.CharField(
+        _("message while closed"),
+        max_length=200,
+        blank=True,
+        help_text=_("Kind words shown on every cancelled date, e.g. when it will reopen."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("audience")]),
+        FieldPanel("summary"),
+        FieldPanel("what_to_expect"),
+        MultiFieldPanel([FieldPanel("space"), FieldPanel("is_online")], heading=_("where")),
+        FieldRowPanel([FieldPanel("join_mode"), FieldPanel("capacity")]),
+        FieldPanel("discreet_title"),
+    ]
+    schedule_panels = [
+        HelpPanel(
+            content=_(
+                "Times are Japan's wall-clock time. The schedule of the Japanese page is used for "
+                "every language. Single dates (cancel, move, a note) are changed under "
+                "Events → Dates."
+            )
+        ),
+        InlinePanel("rules", heading=_("when"), label=_("schedule rule"), min_num=1),
+        FieldPanel("holiday_policy"),
+        MultiFieldPanel(
+            [FieldPanel("closed_until_further_notice"), FieldPanel("closure_message")],
+            heading=_("closure"),
+        ),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("content")),
+            ObjectList(schedule_panels, heading=_("schedule")),
+            ObjectList(Page.promote_panels, heading=_("promote")),
+            ObjectList(Page.settings_panels, heading=_("settings")),
+        ]
+    )
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
+    parent_page_types = ["events.EventIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("event")
+
+    @property
+    def source(self):
+        """The page in the site's main language, which owns the schedule and the dates."""
+        if self.locale.language_code == settings.LANGUAGE_CODE:
+            return self
+        locale = Locale.objects.filter(language_code=settings.LANGUAGE_CODE).first()
+        return (self.get_translation_or_none(locale) if locale else None) or self
+
+    @property
+    def calendar_title(self):
+        return self.discreet_title or self.title
+
+    def get_context(self, request, *args, **kwargs):
+        from .views import event_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(event_context(request, event=self))
+        return context
+
+
+WEEKDAY_CHOICES = [
+    ("MO", _("Monday")),
+    ("TU", _("Tuesday")),
+    ("WE", _("Wednesday")),
+    ("TH", _("Thursday")),
+    ("FR", _("Friday")),
+    ("SA", _("Saturday")),
+    ("SU", _("Sunday")),
+]
+
+
+class WeekdaysField(models.CharField):
+    """A set of weekdays as RFC 5545 codes, stored as "MO,TH", edited as checkboxes."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+    def from_db_value(self, value, expression, connection):
+        return self.to_python(value)
+
+    def to_python(self, value):
+        if isinstance(value, list | tuple):
+            return [v for v in value if v]
+        return [v for v in (value or "").split(",") if v]
+
+    def get_prep_value(self, value):
+        codes = self.to_python(value)
+        return ",".join(c for c, _label in WEEKDAY_CHOICES if c in codes)
+
+    def value_to_string(self, obj):
+        return self.get_prep_value(self.value_from_object(obj))
+
+    def formfield(self, **kwargs):
+        return forms.MultipleChoiceField(
+            choices=WEEKDAY_CHOICES,
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            label=self.verbose_name,
+            help_text=self.help_text,
+        )
+
+
+class Frequency(models.TextChoices):
+    ONCE = recurrence.Frequency.ONCE, _("Once")
+    WEEKLY = recurrence.Frequency.WEEKLY, _("Every week (or every few weeks)")
+    MONTHLY_BY_WEEKDAY = (
+        recurrence.Frequency.MONTHLY_BY_WEEKDAY,
+        _("Monthly on a weekday, e.g. 2nd Saturday"),
+    )
+    MONTHLY_BY_DAY = recurrence.Frequency.MONTHLY_BY_DAY, _("Monthly on a date, e.g. the 15th")
+
+
+NTH_CHOICES = [
+    (1, _("1st")),
+    (2, _("2nd")),
+    (3, _("3rd")),
+    (4, _("4th")),
+    (5, _("5th")),
+    (-1, _("last")),
+]
+
+
+class ScheduleRule(Orderable):
+    """One time slot and the dates it repeats on, e.g. "2nd and 4th Saturday, 10:00–12:00"."""
+
+    page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="rules")
+    frequency = models.CharField(
+        _("repeats"), max_length=20, choices=Frequency.choices, default=Frequency.WEEKLY
+    )
+    start_date = models.DateField(_("first date"))
+    start_time = models.TimeField(_("starts at"))
+    end_time = models.TimeField(_("ends at"))
+    interval = models.PositiveSmallIntegerField(
+        _("every"),
+        default=1,
+        help_text=_("1 = every week or month, 2 = every other one, …"),
+    )
+    weekdays = WeekdaysField(
+        _("on"), help_text=_("Weekly or monthly rules: the weekdays. Empty = the first date's.")
+    )
+    nth = models.SmallIntegerField(
+        _("which one in the month"), choices=NTH_CHOICES, null=True, blank=True
+    )
+    day_of_month = models.SmallIntegerField(
+        _("day of the month"),
+        null=True,
+        blank=True,
+        help_text=_("1–31, or -1 for the last day. Months without that day are skipped."),
+    )
+    until = models.DateField(_("last date"), null=True, blank=True)
+    count = models.PositiveSmallIntegerField(_("or: number of times"), null=True, blank=True)
+    rrule = models.CharField(_("RFC 5545 rule"), max_length=300, blank=True, editable=False)
+
+    panels = [
+        FieldRowPanel([FieldPanel("frequency"), FieldPanel("interval")]),
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("start_time"), FieldPanel("end_time")]),
+        FieldPanel("weekdays"),
+        FieldRowPanel([FieldPanel("nth"), FieldPanel("day_of_month")]),
+        FieldRowPanel([FieldPanel("until"), FieldPanel("count")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("schedule rule")
+        constraints = [
+            models.CheckConstraint(condition=Q(interval__gte=1), name="rule_interval_positive"),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(count__isnull=True),
+                name="rule_until_or_count",
+            ),
+        ]
+
+    def __str__(self):
+        return self.rrule or f"{self.start_date} {self.start_time}"
+
+    @property
+    def pattern(self):
+        return recurrence.Pattern(
+            frequency=self.frequency,
+            start_date=self.start_date,
+            start_time=self.start_time,
+            end_time=self.end_time,
+            interval=self.interval or 1,
+            weekdays=tuple(self.weekdays or ()),
+            nth=self.nth,
+            day_of_month=self.day_of_month,
+            until=self.until,
+            count=self.count,
+        )
+
+    def clean(self):
+        errors = {}
+        if self.start_time and self.end_time and self.start_time == self.end_time:
+            errors["end_time"] = _("The end time must differ from the start time.")
+        if self.until and self.start_date and self.until < self.start_date:
+            errors["until"] = _("The last date comes before the first date.")
+        if self.until and self.count:
+            errors["count"] = _("Give a last date or a number of times, not both.")
+        longest = dt.timedelta(days=366 * recurrence.MAX_RULE_YEARS)
+        if self.start_date and self.until and self.until > self.start_date + longest:
+            errors["until"] = _("A schedule can run for at most %(years)d years.") % {
+                "years": recurrence.MAX_RULE_YEARS
+            }
+        if self.count and self.count > recurrence.MAX_OCCURRENCES_PER_RULE:
+            errors["count"] = _("At most %(max)d dates per rule.") % {
+                "max": recurrence.MAX_OCCURRENCES_PER_RULE
+            }
+        if self.interval and self.interval > 12:
+            errors["interval"] = _("Choose a number from 1 to 12.")
+        if self.frequency == Frequency.MONTHLY_BY_WEEKDAY and not self.nth:
+            errors["nth"] = _("Choose which weekday of the month, e.g. the 2nd.")
+        if self.frequency == Frequency.MONTHLY_BY_DAY:
+            if self.day_of_month is None:
+                errors["day_of_month"] = _("Choose the day of the month.")
+            elif not (1 <= self.day_of_month <= 31 or self.day_of_month == -1):
+                errors["day_of_month"] = _("Use 1 to 31, or -1 for the last day.")
+        if errors:
+            raise ValidationError(errors)
+        if self.start_date and self.start_time and self.end_time:
+            horizon = self.start_date + dt.timedelta(days=366 * recurrence.MAX_RULE_YEARS)
+            if not recurrence.local_starts(self.pattern, until=horizon):
+                raise ValidationError(_("This rule produces no dates. Please check it."))
+
+    def save(self, *args, **kwargs):
+        self.rrule = recurrence.rrule_text(self.pattern)
+        super().save(*args, **kwargs)
+
+
+class OccurrenceStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class CancelReason(models.TextChoices):
+    NONE = "", _("—")
+    STAFF = "staff", _("Cancelled by the organiser")
+    HOLIDAY = "holiday", _("National holiday")
+    CLOSURE = "closure", _("Closed until further notice")
+    SCHEDULE_CHANGED = "schedule_changed", _("No longer in the schedule")
+
+
+class OccurrenceQuerySet(models.QuerySet):
+    def scheduled(self):
+        return self.filter(status=OccurrenceStatus.SCHEDULED)
+
+    def between(self, start, end):
+        """Occurrences overlapping [start, end)."""
+        return self.filter(start__lt=end, end__gt=start)
+
+    def on_day(self, day):
+        zone = recurrence.site_zone()
+        start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+        return self.between(start, start + dt.timedelta(days=1))
+
+    def upcoming(self, now=None):
+        return self.filter(end__gt=now or timezone.now())
+
+    def at_space(self, space):
+        return self.filter(space=space)
+
+    def live(self):
+        return self.filter(event__live=True)
+
+
+class Occurrence(models.Model):
+    """One dated session of an event. Identified forever by its event and the start its rule
+    gave it (`original_start`, the RFC 5545 RECURRENCE-ID), even after it is moved."""
+
+    event = models.ForeignKey(EventPage, on_delete=models.CASCADE, related_name="occurrences")
+    original_start = models.DateTimeField(_("date in the schedule"))
+    start = models.DateTimeField(_("starts"))
+    end = models.DateTimeField(_("ends"))
+    space = models.ForeignKey(
+        "spaces.SpacePage",
+        verbose_name=_("space"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="occurrences",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=OccurrenceStatus.choices,
+        default=OccurrenceStatus.SCHEDULED,
+    )
+    cancel_reason = models.CharField(
+        _("why it is cancelled"),
+        max_length=20,
+        choices=CancelReason.choices,
+        blank=True,
+        default="",
+    )
+    message = models.CharField(
+        _("message"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown with this date, e.g. why it is cancelled or what is different."),
+    )
+    capacity = models.PositiveSmallIntegerField(_("places on this date"), null=True, blank=True)
+    edited = models.BooleanField(
+        _("changed by staff"),
+        default=False,
+        help_text=_("Schedule edits leave the time, place and status of this date alone."),
+    )
+    sequence = models.PositiveIntegerField(_("revision"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OccurrenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("date")
+        verbose_name_plural = _("dates")
+        ordering = ["start", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "original_start"], name="occurrence_unique_per_event"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="occurrence_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=OccurrenceStatus.CANCELLED) | Q(cancel_reason=""),
+                name="occurrence_reason_only_when_cancelled",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["start"], name="occurrence_start"),
+            models.Index(fields=["space", "start"], name="occurrence_space_start"),
+        ]
+
+    def __str__(self):
+        local = timezone.localtime(self.start)
+        return f"{self.event.title} {local:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return self.event.url
+
+    @property
+    def local_date(self):
+        return timezone.localtime(self.start, recurrence.site_zone()).date()
+
+    @property
+    def is_cancelled(self):
+        return self.status == OccurrenceStatus.CANCELLED
+
+    @property
+    def is_moved(self):
+        return self.start != self.original_start or (
+            self.space_id is not None and self.space_id != self.event.space_id
+        )
+
+    @property
+    def effective_capacity(self):
+        return self.capacity if self.capacity is not None else self.event.capacity

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def extend_schedule_horizon():
+    """Daily: every live event has dates up to the horizon (idempotent)."""
+    return services.extend_horizon()

@@ -1,0 +1,32 @@
+"""Live status workflows: a note on a space that staff (and later hosts) set in two clicks."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import LiveStatus, LiveStatusKind
+
+
+def set_live_status(*, space, kind, message="", user=None, now=None, ends_at=None):
+    """Replace the space's current status. It ends by itself at the end of today unless
+    `ends_at` says otherwise; always stored on the page in the site's main language."""
+    if kind not in LiveStatusKind.values:
+        raise ValueError(f"unknown status {kind!r}")
+    now = now or timezone.now()
+    ends_at = ends_at or LiveStatus.end_of_today(now)
+    space = space.source
+    with transaction.atomic():
+        LiveStatus.objects.current(now).filter(space=space).update(ends_at=now)
+        return LiveStatus.objects.create(
+            space=space,
+            kind=kind,
+            message=message.strip(),
+            starts_at=now,
+            ends_at=ends_at,
+            set_by=user,
+        )
+
+
+def clear_live_status(*, space, now=None):
+    """End the current status now: the schedule alone speaks again."""
+    now = now or timezone.now()
+    return LiveStatus.objects.current(now).filter(space=space.source).update(ends_at=now)

@@ -1,0 +1,171 @@
+"""`/spaces/` and `/events/`: filters with stable URLs, kind answers to bad links, and a fixed
+number of queries whatever the number of events."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from bs4 import BeautifulSoup
+
+from spaces.models import Area, Feature
+from tests.conftest import weekly
+
+JST = ZoneInfo("Asia/Tokyo")
+D = dt.date
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    with time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=JST), tick=False):
+        yield
+
+
+@pytest.fixture
+def areas(home_page):
+    from wagtail.models import Locale
+
+    ja = Locale.objects.get(language_code="ja")
+    region = Area.objects.create(name="湖南圏域", slug="konan", level="region", locale=ja)
+    town = Area.objects.create(
+        name="さくら市", slug="sakura", level="municipality", parent=region, locale=ja
+    )
+    other = Area.objects.create(name="北部圏域", slug="hokubu", level="region", locale=ja)
+    return region, town, other
+
+
+@pytest.fixture
+def schedule(make_space, make_event, areas):
+    _region, town, other = areas
+    hidamari = make_space(title="ひだまり", slug="hidamari", area=town, audience="person")
+    hidamari.features.set(Feature.objects.filter(code__in=["quiet_room", "free"]))
+    hidamari.save_revision().publish()
+    north = make_space(title="北のへや", slug="kita", area=other, audience="families")
+    make_event(
+        title="火曜と金曜の居場所", space=hidamari, rules=[weekly(D(2026, 12, 1), ["TU", "FR"])]
+    )
+    make_event(
+        title="家族会",
+        kind="family_group",
+        audience="families",
+        space=north,
+        rules=[weekly(D(2026, 12, 1), ["WE"], start="13:30", end="15:30")],
+    )
+    make_event(
+        title="夜のオンライン",
+        space=None,
+        is_online=True,
+        rules=[weekly(D(2026, 12, 1), ["TH"], start="20:00", end="21:30")],
+    )
+    return hidamari, north
+
+
+def titles(response, selector):
+    assert response.status_code == 200, response.status_code
+    page = BeautifulSoup(response.content, "html.parser")
+    return [a.get_text(strip=True) for a in page.select(selector)]
+
+
+def test_events_week_view_lists_each_date_with_its_day(client, schedule):
+    page = BeautifulSoup(client.get("/events/").content, "html.parser")
+    headings = [h.get_text(strip=True) for h in page.select(".day-heading")]
+    assert headings[:3] == ["12月1日(火)", "12月2日(水)", "12月3日(木)"]
+    # Tuesday 1 to Monday 7 December: Tue, Wed, Thu, Fri.
+    assert len(page.select(".occurrence")) == 4
+    assert next(h.get_text(strip=True) for h in page.select(".occurrence__time")) == "13:00–16:00"
+
+
+def test_events_filters_narrow_the_list(client, schedule):
+    assert titles(client.get("/events/?kind=family_group"), ".occurrence__title") == ["家族会"]
+    assert titles(client.get("/events/?audience=families"), ".occurrence__title") == ["家族会"]
+    by_area = titles(
+        client.get("/events/?area=konan"), ".occurrence__title"
+    )  # region includes town
+    assert set(by_area) == {"火曜と金曜の居場所"}
+    assert set(titles(client.get("/events/?space=kita"), ".occurrence__title")) == {"家族会"}
+
+
+def test_day_and_month_views(client, schedule):
+    day = titles(client.get("/events/?view=day&date=2026-12-02"), ".occurrence__title")
+    assert day == ["家族会"]
+    month = BeautifulSoup(client.get("/events/?view=month&date=2026-12-15").content, "html.parser")
+    assert month.select(".day-heading")[0].get_text(strip=True) == "12月1日(火)"
+    assert len(month.select(".occurrence")) > 15
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "kind=party",
+        "date=2026-13-45",
+        "date=yesterday",
+        "view=year",
+        "area=nowhere",
+        "date=1999-01-01",
+        "audience=" + "x" * 5000,
+    ],
+)
+def test_bad_event_filters_get_a_kind_400_not_a_500(client, schedule, query):
+    response = client.get(f"/events/?{query}")
+    assert response.status_code == 400
+    assert "もう一度お選びください" in response.content.decode()
+
+
+def test_a_cancelled_date_shows_its_message(client, schedule):
+    from events.models import Occurrence
+    from events.services import cancel_occurrence
+
+    friday = Occurrence.objects.get(start=dt.datetime(2026, 12, 4, 13, tzinfo=JST))
+    cancel_occurrence(occurrence=friday, message="職員研修のためお休みします")
+    page = BeautifulSoup(client.get("/events/").content, "html.parser")
+    cancelled = page.select_one(".occurrence--cancelled")
+    assert "中止" in cancelled.get_text() and "職員研修のためお休みします" in cancelled.get_text()
+
+
+def test_spaces_filters(client, schedule):
+    assert titles(client.get("/spaces/"), ".space-summary h2") == ["ひだまり", "北のへや"]
+    assert titles(client.get("/spaces/?area=sakura"), ".space-summary h2") == ["ひだまり"]
+    assert titles(client.get("/spaces/?audience=families"), ".space-summary h2") == ["北のへや"]
+    assert titles(client.get("/spaces/?feature=quiet_room&feature=free"), ".space-summary h2") == [
+        "ひだまり"
+    ]
+    assert titles(client.get("/spaces/?feature=wheelchair"), ".space-summary h2") == []
+    assert titles(client.get("/spaces/?open=today"), ".space-summary h2") == ["ひだまり"]
+    assert titles(client.get("/spaces/?open=now"), ".space-summary h2") == []
+
+
+def test_bad_space_filters_get_a_kind_400(client, schedule):
+    response = client.get("/spaces/?feature=jacuzzi")
+    assert response.status_code == 400
+    assert "もう一度お選びください" in response.content.decode()
+
+
+def test_listings_take_a_fixed_number_of_queries(
+    client, make_space, make_event, areas, django_assert_max_num_queries
+):
+    def count(url):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    space = make_space(title="はじめのへや", area=areas[1])
+    make_event(space=space, rules=[weekly(D(2026, 12, 1), ["TU"])])
+    urls = ["/events/?view=month", "/spaces/", "/"]
+    for url in urls:
+        count(url)  # warm the per-process caches (site roots, locales)
+    small = {url: count(url) for url in urls}
+    for i in range(10):
+        more = make_space(title=f"へや{i}", area=areas[1])
+        make_event(
+            title=f"会{i}",
+            space=more,
+            rules=[weekly(D(2026, 12, 1), ["MO", "TU", "WE", "TH", "FR"])],
+        )
+    for url, queries in small.items():
+        assert count(url) == queries, url
+    with django_assert_max_num_queries(20):
+        client.get("/events/?view=month")
