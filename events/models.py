@@ -1,11 +1,13 @@
 import datetime as dt
 
+import holidays
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
@@ -22,6 +24,13 @@ from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
 from . import recurrence
+
+
+def holiday_name(day):
+    """The name of a Japanese national holiday in the reader's language, or ""."""
+    language = "ja" if (get_language() or "ja").startswith("ja") else "en_US"
+    return holidays.country_holidays("JP", years=day.year, language=language).get(day, "")
+
 
 RICH_TEXT_FEATURES = ["bold", "link", "ol", "ul"]
 
@@ -363,7 +372,9 @@ class ScheduleRule(Orderable):
         if self.start_date and self.start_time and self.end_time:
             horizon = self.start_date + dt.timedelta(days=366 * recurrence.MAX_RULE_YEARS)
             if not recurrence.local_starts(self.pattern, until=horizon):
-                raise ValidationError(_("This rule produces no dates. Please check it."))
+                raise ValidationError(
+                    _("This rule produces no dates. Please check it."), code="no_dates"
+                )
 
     def save(self, *args, **kwargs):
         self.rrule = recurrence.rrule_text(self.pattern)
@@ -480,6 +491,14 @@ class Occurrence(models.Model):
 
     def get_absolute_url(self):
         return self.event.url
+
+    @property
+    def display_message(self):
+        """The message for this date in the reader's language (holiday names included)."""
+        if self.cancel_reason == CancelReason.HOLIDAY and not self.message:
+            name = holiday_name(self.local_date)
+            return _("Closed for the national holiday (%(name)s).") % {"name": name}
+        return self.message
 
     @property
     def local_date(self):

@@ -26,7 +26,7 @@ def horizon_end(today=None):
 
 
 def japanese_holidays(years):
-    return holidays.country_holidays("JP", years=sorted(years), language="ja")
+    return holidays.country_holidays("JP", years=sorted(years))
 
 
 def _space_in_main_language(space):
@@ -134,12 +134,8 @@ def _planned_status(event, day, closed_days):
     if event.closed_until_further_notice:
         return OccurrenceStatus.CANCELLED, CancelReason.CLOSURE, event.closure_message
     if day in closed_days:
-        name = closed_days.get(day)
-        return (
-            OccurrenceStatus.CANCELLED,
-            CancelReason.HOLIDAY,
-            _("Closed for the national holiday (%(name)s).") % {"name": name},
-        )
+        # The message is written when shown, in the reader's language (Occurrence.display_message).
+        return OccurrenceStatus.CANCELLED, CancelReason.HOLIDAY, ""
     return OccurrenceStatus.SCHEDULED, CancelReason.NONE, ""
 
 

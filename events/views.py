@@ -82,7 +82,7 @@ def event_context(request, *, event, limit=12):
     occurrences = list(
         Occurrence.objects.filter(event=event.source)
         .upcoming()
-        .select_related("space")
+        .select_related("event", "space")
         .order_by("start")[:limit]
     )
     spaces = pages_in_current_language(

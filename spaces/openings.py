@@ -12,8 +12,8 @@ from events.recurrence import site_zone
 
 from .models import LiveStatus, LiveStatusKind
 
-# The kinds of event that make a space "open"; a talk held in the room does not.
-OPENING_KINDS = [EventKind.DROP_IN, EventKind.PEER_SESSION]
+# Only drop-in openings make a space "open"; a talk or a booked session in the room does not.
+OPENING_KINDS = [EventKind.DROP_IN]
 
 
 @dataclass
