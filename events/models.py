@@ -4,6 +4,7 @@ import holidays
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -113,7 +114,9 @@ class EventPage(Page):
     audience = models.CharField(
         _("for whom"), max_length=20, choices=Audience.choices, default=Audience.PERSON
     )
-    summary = models.TextField(_("summary in plain words"), max_length=400)
+    summary = models.TextField(
+        _("summary in plain words"), max_length=400, validators=[MaxLengthValidator(400)]
+    )
     what_to_expect = RichTextField(
         _("what to expect"),
         features=RICH_TEXT_FEATURES,

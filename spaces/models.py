@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -146,7 +147,9 @@ class SpaceIndexPage(Page):
 class SpacePage(Page):
     """A drop-in space: where it is, what it is like inside, what happens when you arrive."""
 
-    summary = models.TextField(_("summary in plain words"), max_length=400)
+    summary = models.TextField(
+        _("summary in plain words"), max_length=400, validators=[MaxLengthValidator(400)]
+    )
     body = RichTextField(_("about the space"), features=RICH_TEXT_FEATURES, blank=True)
     organisation = models.ForeignKey(
         Organisation,
@@ -185,7 +188,9 @@ class SpacePage(Page):
     access_station = models.CharField(_("nearest station"), max_length=200, blank=True)
     access_bus = models.CharField(_("by bus"), max_length=200, blank=True)
     access_parking = models.CharField(_("parking"), max_length=200, blank=True)
-    finding_the_door = models.TextField(_("how to find the door"), max_length=600, blank=True)
+    finding_the_door = models.TextField(
+        _("how to find the door"), max_length=600, blank=True, validators=[MaxLengthValidator(600)]
+    )
     map_url = models.URLField(
         _("map link"), blank=True, help_text=_("Shown as a plain link; no map is embedded.")
     )

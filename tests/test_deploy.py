@@ -49,3 +49,13 @@ def test_production_never_creates_demo_accounts():
     script = "from django.conf import settings; print(settings.IBASHO_DEMO_ACCOUNTS)"
     result = manage("shell", "-c", script, env=PRODUCTION_ENV)
     assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
+
+
+def test_models_and_migrations_agree():
+    result = manage(
+        "makemigrations",
+        "--check",
+        "--dry-run",
+        env={"DJANGO_SETTINGS_MODULE": "ibasho.settings.test"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -159,3 +159,22 @@ def test_staff_cancel_a_date_from_the_dates_admin(client, hidamari):
     occurrence.refresh_from_db()
     assert occurrence.is_cancelled and occurrence.edited and occurrence.message == "お休みします"
     assert occurrence.sequence == 1
+
+
+def test_ten_thousand_characters_are_refused_with_a_message(event_index, space_index):
+    from django.core.exceptions import ValidationError
+
+    from events.models import EventPage
+    from spaces.models import SpacePage
+
+    long_text = "あ" * 10_000
+    space = SpacePage(title="長い", slug="long", summary=long_text, finding_the_door=long_text)
+    with pytest.raises(ValidationError) as error:
+        space.full_clean()
+    assert {"summary", "finding_the_door"} <= set(error.value.message_dict)
+    event = EventPage(
+        title="長い", slug="long", kind="drop_in", summary=long_text, discreet_title=long_text
+    )
+    with pytest.raises(ValidationError) as error:
+        event.full_clean()
+    assert {"summary", "discreet_title"} <= set(error.value.message_dict)

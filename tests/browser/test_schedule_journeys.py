@@ -1,0 +1,235 @@
+"""Journeys through the spaces and the schedule in a real browser, on the demo content: someone
+finds a drop-in space open today from the home page and reads what will happen there, narrows
+the list of dates without JavaScript, and reads it all on a small screen."""
+
+import datetime as dt
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.utils import timezone, translation
+
+from events.models import (
+    EventIndexPage,
+    EventKind,
+    EventPage,
+    Frequency,
+    HolidayPolicy,
+    JoinMode,
+    ScheduleRule,
+)
+from events.recurrence import site_zone
+from spaces.models import SpacePage
+
+pytestmark = pytest.mark.browser
+
+# The demo's drop-in space with the fullest "what it is like" and first-visit guide.
+DEMO_SPACE = "hidamari"
+# One of its demo events: a drop-in on Tuesday and Friday afternoons.
+DEMO_SPACE_EVENT = "hidamari-tue-fri"
+
+# The focused element, in terms a failure message can show.
+ACTIVE_ELEMENT = """() => {
+  const el = document.activeElement;
+  return {tag: el.tagName.toLowerCase(), text: el.textContent.trim().slice(0, 40),
+          href: el.getAttribute("href") || ""};
+}"""
+
+# Elements that stick out to the right of the viewport, to name the culprit of a scroll bar.
+WIDE_ELEMENTS = """() => [...document.querySelectorAll("body *")]
+  .filter(el => el.getBoundingClientRect().right > window.innerWidth + 0.5)
+  .slice(0, 10)
+  .map(el => el.tagName.toLowerCase() + (el.className ? "." + el.className : "")
+    + " right=" + Math.round(el.getBoundingClientRect().right))"""
+
+
+def japanese(label):
+    """A translatable label as the Japanese pages show it."""
+    with translation.override("ja"):
+        return str(label)
+
+
+def demo_page(model, slug, language="ja"):
+    return model.objects.live().get(slug=slug, locale__language_code=language).specific
+
+
+def open_all_of_today(space):
+    """Publish a one-off drop-in opening of `space` from 00:00 to 23:59 today, Japan time.
+
+    The demo's openings fall on fixed weekdays and hours, so whether a demo space is open today
+    depends on when the test runs; with this opening it is open today (and now) on any day, at
+    any hour but the last minute before midnight. National holidays don't close it.
+    """
+    index = EventIndexPage.objects.live().get(locale__language_code="ja")
+    today = timezone.localtime(timezone.now(), site_zone()).date()
+    event = EventPage(
+        title="ひだまり 今日の特別開所",
+        slug="hidamari-today",
+        kind=EventKind.DROP_IN,
+        space=space,
+        summary="今日は一日じゅう開けています。",
+        join_mode=JoinMode.JUST_COME,
+        holiday_policy=HolidayPolicy.OPEN,
+    )
+    event.rules = [
+        ScheduleRule(
+            frequency=Frequency.ONCE,
+            start_date=today,
+            start_time=dt.time(0, 0),
+            end_time=dt.time(23, 59),
+        )
+    ]
+    index.add_child(instance=event)
+    event.save_revision().publish()  # publishing makes its date (events.signals)
+    return event
+
+
+def path_of(href):
+    return urlsplit(href).path
+
+
+def follow_link(page, link, how):
+    """Go where `link` (a locator) leads, by a click or by Tab and Enter, as a person would."""
+    if how == "mouse":
+        link.click()
+    else:
+        target = path_of(link.get_attribute("href"))
+        seen = []
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            active = page.evaluate(ACTIVE_ELEMENT)
+            seen.append(active)
+            if active["href"] and path_of(active["href"]) == target:
+                break
+        else:
+            pytest.fail(f"Tab never reached the link to {target}; focus went to {seen}")
+        page.keyboard.press("Enter")
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("how", ["mouse", "keyboard"])
+def test_find_a_space_open_today_and_read_what_to_expect(
+    demo_site, page, browser_log, assert_no_axe_violations, how
+):
+    space = demo_page(SpacePage, DEMO_SPACE)
+    open_all_of_today(space)
+    features = [japanese(feature) for feature in space.features.all()]
+    assert japanese("No self-introduction") in features  # the demo promises it; so must the page
+
+    # The home page: which drop-in spaces are open today?
+    page.goto(demo_site + "/")
+    open_today = page.locator("section.open-today")
+    assert open_today.get_by_role("heading", name="今日ひらいている居場所").is_visible()
+    entry = open_today.locator("li.space-summary", has=page.get_by_role("link", name=space.title))
+    assert entry.is_visible(), f"{space.title} is not listed as open today"
+    assert entry.locator(".opening--open").inner_text().startswith("開所中")
+    assert_no_axe_violations(page)
+
+    # Open it, and read what it is like and what happens on a first visit.
+    follow_link(page, entry.get_by_role("link", name=space.title), how)
+    assert path_of(page.url) == path_of(space.url)
+    assert page.locator("h1").inner_text() == space.title
+    assert page.locator(".opening--open").first.is_visible()
+    assert page.get_by_role("heading", name="どんな場所か").is_visible()
+    shown = page.locator("ul.feature-list > li")
+    assert shown.all_inner_texts() == features
+    assert shown.first.is_visible()
+    assert page.get_by_role("heading", name="はじめて来るとき").is_visible()
+    guide = page.locator("h2:text-is('はじめて来るとき') + .rich-text")
+    assert guide.is_visible()
+    assert "名前や連絡先を書く用紙はありません" in guide.inner_text()
+    assert "職員から無理に話しかけることはありません" in guide.inner_text()
+    assert_no_axe_violations(page)
+
+    # One of its dates leads to the event: how to join, and what happens.
+    event = demo_page(EventPage, DEMO_SPACE_EVENT)
+    follow_link(page, page.get_by_role("link", name=event.title).first, how)
+    assert path_of(page.url) == path_of(event.url)
+    assert page.locator("h1").inner_text() == event.title
+    assert page.get_by_text("予約はいりません。入口で名前を書くこともありません。").is_visible()
+    assert page.locator("p.join").inner_text().startswith("予約不要です")
+    assert_no_axe_violations(page)
+
+    assert browser_log.requests_elsewhere(demo_site) == []
+    assert browser_log.console_errors == []
+
+
+@pytest.mark.parametrize(
+    ("path", "language", "listing"),
+    [
+        ("/spaces/", "ja", "li.space-summary"),
+        ("/events/", "ja", "li.occurrence"),
+        ("/events/?view=month", "ja", "li.occurrence"),
+        ("/en/spaces/", "en", "li.space-summary"),
+        ("/en/events/", "en", "li.occurrence"),
+    ],
+)
+def test_listing_renders_accessibly_from_own_host(
+    demo_site, page, browser_log, assert_no_axe_violations, path, language, listing
+):
+    response = page.goto(demo_site + path)
+
+    assert response.ok, f"{path} answered {response.status}"
+    assert page.locator("html").get_attribute("lang") == language
+    assert page.locator("h1").first.is_visible()
+    assert page.locator(listing).count() > 0, f"{path} lists nothing"
+    assert page.locator(listing).first.is_visible()
+    assert_no_axe_violations(page)
+    assert browser_log.requests_elsewhere(demo_site) == []
+    assert browser_log.console_errors == []
+
+
+def event_kinds(page):
+    """The kinds of the events whose dates the listing shows, by the pages they link to."""
+    kinds = {path_of(e.url): e.kind for e in EventPage.objects.live().specific()}
+    links = page.locator("li.occurrence a.occurrence__title")
+    return [kinds[path_of(href)] for href in links.evaluate_all("a => a.map(l => l.href)")]
+
+
+def test_events_filter_works_without_javascript(demo_site, new_page, browser_log):
+    page = new_page(java_script_enabled=False)
+    page.goto(demo_site + "/events/")
+    before = event_kinds(page)
+    assert len(set(before)) > 1, f"one kind only, nothing to filter: {before}"
+
+    # The filters are folded away at first; the <details> opens without any script.
+    kind = page.get_by_label("種類")
+    assert not kind.is_visible()
+    page.locator("details.filters > summary").click()
+    assert kind.is_visible()
+    kind.select_option(label="居場所の開所日")
+    page.get_by_role("button", name="日程を表示").click()
+    page.wait_for_load_state()
+
+    assert parse_qs(urlsplit(page.url).query).get("kind") == [EventKind.DROP_IN]
+    after = event_kinds(page)
+    assert after, "no drop-in date is listed for the week"
+    assert set(after) == {EventKind.DROP_IN}, f"other kinds are still listed: {after}"
+    # The choice stays in view, so the person can see why the list is shorter.
+    assert page.locator("details.filters").get_attribute("open") is not None
+    assert kind.is_visible()
+    assert kind.input_value() == EventKind.DROP_IN
+    assert browser_log.console_errors == []
+
+
+SMALL_SCREEN = {"viewport": {"width": 320, "height": 640}}
+
+
+def test_no_horizontal_scrolling_of_the_schedule_at_320px(demo_site, new_page):
+    page = new_page(**SMALL_SCREEN)
+    paths = [
+        "/events/?view=month",
+        "/events/?view=month&kind=drop_in",  # the filter form unfolded
+        path_of(demo_page(SpacePage, DEMO_SPACE).url),
+        path_of(demo_page(EventPage, DEMO_SPACE_EVENT).url),
+        "/spaces/",
+    ]
+
+    for path in paths:
+        page.goto(demo_site + path)
+        scroll_width, inner_width = page.evaluate(
+            "[document.documentElement.scrollWidth, window.innerWidth]"
+        )
+        assert scroll_width <= inner_width, (
+            f"{path} scrolls sideways at 320px: {scroll_width}px wide in {inner_width}px; "
+            f"sticking out: {page.evaluate(WIDE_ELEMENTS)}"
+        )
