@@ -33,3 +33,11 @@ def pages_in_current_language(pages):
 def source_pages(pages):
     """{pk: the same page in the site's main language, or itself}, in at most two queries."""
     return _in_language(pages, settings.LANGUAGE_CODE, live=False)
+
+
+def source_page(page):
+    """The same page in the site's main language (or itself when there is none)."""
+    if page.locale.language_code == settings.LANGUAGE_CODE:
+        return page
+    locale = Locale.objects.filter(language_code=settings.LANGUAGE_CODE).first()
+    return (page.get_translation_or_none(locale) if locale else None) or page

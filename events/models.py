@@ -2,7 +2,6 @@ import datetime as dt
 
 import holidays
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -21,10 +20,11 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.fields import RichTextField
-from wagtail.models import Locale, Orderable, Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from . import recurrence
+from .i18n import source_page
 
 
 def holiday_name(day):
@@ -65,11 +65,26 @@ class HolidayPolicy(models.TextChoices):
     OPEN = "open", _("Open on national holidays")
 
 
-def default_locale_code():
-    return settings.LANGUAGE_CODE
+class FilteredIndexMixin:
+    """An index page listing what its query-string filters select. A malformed filter (a broken
+    or hand-edited link) gets the page back with a kind message and status 400, never a 500."""
+
+    def get_listing_context(self, request):
+        raise NotImplementedError
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(self.get_listing_context(request))
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if response.context_data.get("filter_error"):
+            response.status_code = 400
+        return response
 
 
-class EventIndexPage(Page):
+class EventIndexPage(FilteredIndexMixin, Page):
     """`/events/`: every dated thing, by day, week or month, with filters."""
 
     intro = models.TextField(_("introduction"), max_length=600, blank=True)
@@ -82,18 +97,10 @@ class EventIndexPage(Page):
     class Meta:
         verbose_name = _("event index page")
 
-    def get_context(self, request, *args, **kwargs):
+    def get_listing_context(self, request):
         from .views import listing_context  # the listing is a view concern, kept beside views
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(listing_context(request, index_page=self))
-        return context
-
-    def serve(self, request, *args, **kwargs):
-        response = super().serve(request, *args, **kwargs)
-        if response.context_data.get("filter_error"):
-            response.status_code = 400  # a malformed link: say so kindly, never a 500
-        return response
+        return listing_context(request, index_page=self)
 
 
 class EventPage(Page):
@@ -192,13 +199,8 @@ class EventPage(Page):
     class Meta:
         verbose_name = _("event")
 
-    @property
-    def source(self):
-        """The page in the site's main language, which owns the schedule and the dates."""
-        if self.locale.language_code == settings.LANGUAGE_CODE:
-            return self
-        locale = Locale.objects.filter(language_code=settings.LANGUAGE_CODE).first()
-        return (self.get_translation_or_none(locale) if locale else None) or self
+    # The page in the site's main language, which owns the schedule and the dates.
+    source = property(source_page)
 
     @property
     def calendar_title(self):

@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Locale, Orderable, Page, TranslatableMixin
+from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from events.models import Audience
+from events.i18n import source_page
+from events.models import Audience, FilteredIndexMixin
 
 RICH_TEXT_FEATURES = ["bold", "link", "ol", "ul"]
 
@@ -117,7 +118,7 @@ class LocationPolicy(models.TextChoices):
     AFTER_SIGNUP = "after_signup", _("Show only the area until a sign-up is confirmed")
 
 
-class SpaceIndexPage(Page):
+class SpaceIndexPage(FilteredIndexMixin, Page):
     """`/spaces/`: every drop-in space, filterable, with what is open now and today."""
 
     intro = models.TextField(_("introduction"), max_length=600, blank=True)
@@ -130,18 +131,10 @@ class SpaceIndexPage(Page):
     class Meta:
         verbose_name = _("space index page")
 
-    def get_context(self, request, *args, **kwargs):
+    def get_listing_context(self, request):
         from .views import listing_context
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(listing_context(request, index_page=self))
-        return context
-
-    def serve(self, request, *args, **kwargs):
-        response = super().serve(request, *args, **kwargs)
-        if response.context_data.get("filter_error"):
-            response.status_code = 400  # a malformed link: say so kindly, never a 500
-        return response
+        return listing_context(request, index_page=self)
 
 
 class SpacePage(Page):
@@ -242,13 +235,8 @@ class SpacePage(Page):
     class Meta:
         verbose_name = _("space")
 
-    @property
-    def source(self):
-        """The page in the site's main language, which owns statuses and dates."""
-        if self.locale.language_code == settings.LANGUAGE_CODE:
-            return self
-        locale = Locale.objects.filter(language_code=settings.LANGUAGE_CODE).first()
-        return (self.get_translation_or_none(locale) if locale else None) or self
+    # The page in the site's main language, which owns statuses and dates.
+    source = property(source_page)
 
     @property
     def address_is_public(self):
