@@ -37,10 +37,16 @@ class EventFilterForm(forms.Form):
     space = forms.SlugField(
         label=_("space"), required=False, max_length=255, widget=forms.HiddenInput
     )
-    date = forms.DateField(label=_("from"), required=False, input_formats=["%Y-%m-%d"])
+    date = forms.DateField(
+        label=_("from"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     view = forms.ChoiceField(label=_("show"), choices=VIEW_CHOICES, required=False)
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [("", _("Everywhere")), *area_choices()]
 

@@ -54,13 +54,13 @@ def sync_occurrences(*, event, until=None, now=None):
         years = {start.year for start in wanted} or {timezone.localdate(now).year}
         closed_days = japanese_holidays(years) if event.holiday_policy == HolidayPolicy.SKIP else {}
         space = _space_in_main_language(event.space)
+        # Dates not yet over: one that has started today still appears (and is "open now").
         existing = {
-            o.original_start: o
-            for o in Occurrence.objects.filter(event=event, original_start__gte=now)
+            o.original_start: o for o in Occurrence.objects.filter(event=event, end__gt=now)
         }
         to_create, to_update = [], []
         for start, end in sorted(wanted.items()):
-            if start < now:
+            if end <= now:
                 continue
             status, reason, message = _planned_status(event, start.date(), closed_days)
             occurrence = existing.pop(start, None)

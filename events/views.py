@@ -47,7 +47,9 @@ def filtered_occurrences(form):
 
 
 def listing_context(request, *, index_page):
-    form = EventFilterForm(request.GET)
+    data = request.GET.copy()
+    data.setdefault("view", "week")  # so the form shows the view the page shows
+    form = EventFilterForm(data)
     if not form.is_valid():
         return {"filter_form": form, "filter_error": True, "days": []}
     occurrences = filtered_occurrences(form)

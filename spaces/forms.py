@@ -26,5 +26,6 @@ class SpaceFilterForm(forms.Form):
     online = forms.BooleanField(label=_("online spaces only"), required=False)
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [("", _("Everywhere")), *area_choices()]

@@ -107,3 +107,15 @@ def test_openings_of_many_spaces_take_three_queries(make_space, django_assert_nu
     spaces = [make_space(title=f"居場所{i}") for i in range(5)]
     with django_assert_num_queries(3):
         openings_for(spaces, now=at(2026, 12, 1, 14, 0))
+
+
+def test_a_session_published_after_it_started_is_open_now(make_space, make_event):
+    with time_machine.travel(at(2026, 12, 1, 13, 5), tick=False):
+        space = make_space(title="あとから載せた居場所")
+        make_event(space=space, rules=[weekly(D(2026, 12, 1), ["TU"])])
+    assert opening(space, at(2026, 12, 1, 13, 10)).is_open_now
+
+
+def test_filter_form_keeps_the_week_view_when_no_view_is_given(client, space):
+    body = client.get("/events/").content.decode()
+    assert '<option value="week" selected>' in body
