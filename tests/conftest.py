@@ -38,13 +38,18 @@ def en_locale(db):
     return Locale.objects.get_or_create(language_code="en")[0]
 
 
-@pytest.fixture
-def learn_index(home_page):
-    index = LearnIndexPage.objects.child_of(home_page).first()
+def index_page(home, model, title, slug):
+    """The home page's index of this type: the demo's when it is loaded, else a new one."""
+    index = model.objects.child_of(home).first()
     if index is None:
-        index = home_page.add_child(instance=LearnIndexPage(title="知る・読む", slug="learn"))
+        index = home.add_child(instance=model(title=title, slug=slug))
         index.save_revision().publish()
     return index
+
+
+@pytest.fixture
+def learn_index(home_page):
+    return index_page(home_page, LearnIndexPage, "知る・読む", "learn")
 
 
 @pytest.fixture
@@ -127,22 +132,14 @@ def demo(demo_content, db):
 def space_index(home_page):
     from spaces.models import SpaceIndexPage
 
-    index = SpaceIndexPage.objects.child_of(home_page).first()
-    if index is None:
-        index = home_page.add_child(instance=SpaceIndexPage(title="居場所をさがす", slug="spaces"))
-        index.save_revision().publish()
-    return index
+    return index_page(home_page, SpaceIndexPage, "居場所をさがす", "spaces")
 
 
 @pytest.fixture
 def event_index(home_page):
     from events.models import EventIndexPage
 
-    index = EventIndexPage.objects.child_of(home_page).first()
-    if index is None:
-        index = home_page.add_child(instance=EventIndexPage(title="日程", slug="events"))
-        index.save_revision().publish()
-    return index
+    return index_page(home_page, EventIndexPage, "日程", "events")
 
 
 @pytest.fixture
