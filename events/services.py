@@ -180,19 +180,3 @@ def move_occurrence(*, occurrence, start, end, space=None, message=""):
         occurrence.sequence += 1
         occurrence.save()
     return occurrence
-
-
-def restore_occurrence(*, occurrence):
-    """Undo staff changes to one date: it follows the schedule again."""
-    with transaction.atomic():
-        occurrence = Occurrence.objects.select_for_update().get(pk=occurrence.pk)
-        occurrence.edited = False
-        occurrence.start = occurrence.original_start
-        occurrence.status = OccurrenceStatus.SCHEDULED
-        occurrence.cancel_reason = CancelReason.NONE
-        occurrence.message = ""
-        occurrence.sequence += 1
-        occurrence.save()
-    sync_occurrences(event=occurrence.event)
-    occurrence.refresh_from_db()
-    return occurrence

@@ -1,5 +1,6 @@
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -163,13 +164,18 @@ class CentreSettings(ClusterableModel, BaseSiteSetting):
     def display_reassurance(self):
         return in_language(self.reassurance, self.reassurance_en)
 
+    @cached_property
+    def _all_contacts(self):
+        # One query per request for the footer, which shows both groups on every page.
+        return list(self.contacts.all())
+
     @property
     def crisis_contacts(self):
-        return [c for c in self.contacts.all() if c.is_crisis]
+        return [c for c in self._all_contacts if c.is_crisis]
 
     @property
     def centre_contacts(self):
-        return [c for c in self.contacts.all() if not c.is_crisis]
+        return [c for c in self._all_contacts if not c.is_crisis]
 
 
 class ContactKind(models.TextChoices):

@@ -15,9 +15,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from events.i18n import source_page
-from events.models import Audience, FilteredIndexMixin
-
-RICH_TEXT_FEATURES = ["bold", "link", "ol", "ul"]
+from events.models import RICH_TEXT_FEATURES, Audience, FilteredIndexMixin
 
 
 class OrganisationKind(models.TextChoices):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Min
 from django.utils import timezone
 
-from events.models import EventKind, Occurrence, OccurrenceStatus
+from events.models import EventKind, Occurrence
 from events.recurrence import site_zone
 
 from .models import LiveStatus, LiveStatusKind
@@ -76,8 +76,10 @@ def openings_for(spaces, *, now=None):
     day_end = day_start + dt.timedelta(days=1)
     for status in LiveStatus.objects.current(now).filter(space_id__in=pks).order_by("starts_at"):
         openings[status.space_id].status = status  # the newest one wins
-    scheduled = Occurrence.objects.live().filter(
-        space_id__in=pks, status=OccurrenceStatus.SCHEDULED, event__kind__in=OPENING_KINDS
+    scheduled = (
+        Occurrence.objects.live()
+        .scheduled()
+        .filter(space_id__in=pks, event__kind__in=OPENING_KINDS)
     )
     for occurrence in scheduled.between(day_start, day_end).filter(end__gt=now).order_by("start"):
         openings[occurrence.space_id].today.append(occurrence)
