@@ -3,7 +3,10 @@ way in the same run: gunicorn with 2 sync workers, wrk with 8 connections.
 
     python -m bench.listings           (needs `wrk`: apt-get install -y wrk)
 
-Prints requests per second for each page and its ratio to the trivial view."""
+Each page is measured twice: rendered on every request (page cache off) and served from the
+page cache (as anonymous visitors get it). The baseline is the trivial view on the server with
+the page cache off, so the cache's own work counts against the pages, never the baseline.
+Prints requests per second, the median latency and the ratio to the trivial view."""
 
 import os
 import re
@@ -19,7 +22,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DURATION = os.environ.get("BENCH_SECONDS", "8")
 PAGES = [
-    ("trivial view (baseline)", "/bench/trivial"),
     ("/events/ (week)", "/events/"),
     ("/events/?view=month", "/events/?view=month"),
     ("/spaces/", "/spaces/"),
@@ -59,22 +61,45 @@ def main():
     started = time.monotonic()
     subprocess.run([python, "-m", "bench.generate"], cwd=ROOT, env=env, check=True)
     print(f"data generated in {time.monotonic() - started:.0f} s")
-    port = free_port()
-    gunicorn = Path(python).with_name("gunicorn")
-    server = subprocess.Popen(
-        [
-            str(gunicorn),
-            "ibasho.wsgi",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
+    try:
+        baseline = serve_and_measure(env, [("trivial view (baseline)", "/bench/trivial")], "0")
+        uncached = serve_and_measure(env, PAGES, "0")
+        cached = serve_and_measure(env, PAGES, "600")
+    finally:
+        shutil.rmtree(var, ignore_errors=True)
+    trivial = baseline[0][1]
+    print(f"\n{'page':24} {'cache':>6} {'req/s':>9} {'median':>9} {'vs trivial':>11} {'errors':>7}")
+    for label, rps, median, errors in baseline:
+        print(f"{label:24} {'-':>6} {rps:9.1f} {median:>9} {rps / trivial:10.1%} {errors:7d}")
+    for (label, rps, median, errors), (_, warm, warm_median, warm_errors) in zip(
+        uncached, cached, strict=True
+    ):
+        print(f"{label:24} {'off':>6} {rps:9.1f} {median:>9} {rps / trivial:10.1%} {errors:7d}")
+        print(
+            f"{'':24} {'on':>6} {warm:9.1f} {warm_median:>9} {warm / trivial:10.1%} "
+            f"{warm_errors:7d}"
+        )
+    print(
+        f"\nbaseline (same run): trivial Django view, {trivial:.1f} req/s; "
+        "goal for anonymous pages: >= 40 %"
     )
+
+
+def serve_and_measure(env, pages, cache_seconds):
+    """Start gunicorn (2 sync workers) with the page cache on or off and run wrk on each page."""
+    env = {**env, "IBASHO_PAGE_CACHE_SECONDS": cache_seconds}
+    port = free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    args = [
+        "ibasho.wsgi",
+        "--workers",
+        "2",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen([str(gunicorn), *args], cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -84,20 +109,13 @@ def main():
             except OSError:
                 time.sleep(0.2)
         results = []
-        for label, path in PAGES:
+        for label, path in pages:
             urllib.request.urlopen(base + path, timeout=30).read()
-            results.append((label, path, *wrk(base + path)))
+            results.append((label, *wrk(base + path)))
+        return results
     finally:
         server.terminate()
         server.wait()
-        shutil.rmtree(var, ignore_errors=True)
-    baseline = results[0][2]
-    print(f"\n{'page':28} {'req/s':>9} {'median':>9} {'vs trivial':>11} {'errors':>7}")
-    for label, _path, rps, median, errors in results:
-        print(f"{label:28} {rps:9.1f} {median:>9} {rps / baseline:10.1%} {errors:7d}")
-    print(
-        f"\nbaseline (same run): trivial Django view, {baseline:.1f} req/s; goal for pages: >= 40 %"
-    )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from . import recurrence
 from .models import CancelReason, EventPage, HolidayPolicy, Occurrence, OccurrenceStatus
+from .signals import occurrences_changed
 
 
 class ScheduleError(Exception):
@@ -126,6 +127,9 @@ def sync_occurrences(*, event, until=None, now=None):
         for occurrence in to_update:
             occurrence.updated_at = now
         Occurrence.objects.bulk_update(to_update, fields)
+    if to_create or to_update:
+        # Bulk writes send no post_save; tell caches of public pages and feeds.
+        occurrences_changed.send(sender=Occurrence, event=event)
     return len(to_create), len(to_update)
 
 

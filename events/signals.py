@@ -1,9 +1,15 @@
-"""Keep dates in line with the schedule the moment an event page is published."""
+"""Signals of the events app: keeping dates in line with a published schedule, and telling
+caches that dates changed where a bulk write sent no post_save."""
 
-from .models import EventPage
-from .services import sync_occurrences
+from django.dispatch import Signal
+
+# Sent with `event` after dates were created or changed in bulk.
+occurrences_changed = Signal()
 
 
 def sync_on_publish(sender, instance, **kwargs):
+    from .models import EventPage
+    from .services import sync_occurrences
+
     if isinstance(instance, EventPage):
         sync_occurrences(event=instance)

@@ -15,7 +15,7 @@ def set_live_status(*, space, kind, message="", user=None, now=None, ends_at=Non
     ends_at = ends_at or LiveStatus.end_of_today(now)
     space = space.source
     with transaction.atomic():
-        LiveStatus.objects.current(now).filter(space=space).update(ends_at=now)
+        _end_current(space, now)
         return LiveStatus.objects.create(
             space=space,
             kind=kind,
@@ -29,4 +29,18 @@ def set_live_status(*, space, kind, message="", user=None, now=None, ends_at=Non
 def clear_live_status(*, space, now=None):
     """End the current status now: the schedule alone speaks again."""
     now = now or timezone.now()
-    return LiveStatus.objects.current(now).filter(space=space.source).update(ends_at=now)
+    with transaction.atomic():
+        return _end_current(space.source, now)
+
+
+def _end_current(space, now):
+    # Saved one by one (there is rarely more than one) so that page caches hear of it.
+    ended = 0
+    for status in LiveStatus.objects.current(now).filter(space=space).select_for_update():
+        if status.starts_at >= now:
+            status.delete()  # set this very moment: it never showed
+        else:
+            status.ends_at = now
+            status.save(update_fields=["ends_at"])
+        ended += 1
+    return ended

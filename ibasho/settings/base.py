@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ibasho.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -273,3 +274,7 @@ IBASHO_DEFAULT_CENTRE_NAME = _("Ibasho")
 # --- Schedule ------------------------------------------------------------------------------
 # How far ahead dates are stored; a daily job extends it.
 IBASHO_SCHEDULE_HORIZON_DAYS = int(os.environ.get("IBASHO_SCHEDULE_HORIZON_DAYS", "183"))
+
+# Anonymous page views are served from the shared cache for at most this long (and never past
+# the next opening or closing); 0 turns the page cache off.
+IBASHO_PAGE_CACHE_SECONDS = int(os.environ.get("IBASHO_PAGE_CACHE_SECONDS", "600"))

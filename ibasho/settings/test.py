@@ -13,3 +13,5 @@ else:
     CACHES["default"]["KEY_PREFIX"] = "ibasho-test"
 MEDIA_ROOT = VAR_DIR / "test-media"
 IBASHO_DEMO_ACCOUNTS = True
+# Tests look at freshly rendered pages; tests/test_page_cache.py turns the cache on.
+IBASHO_PAGE_CACHE_SECONDS = 0

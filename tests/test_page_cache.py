@@ -1,0 +1,178 @@
+"""The page cache: anonymous visitors get stored pages, and never a stale one."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from events.models import Occurrence
+from events.services import cancel_occurrence, move_occurrence
+from ibasho.page_cache import GENERATION_KEY
+from spaces.services import clear_live_status, set_live_status
+from tests.conftest import weekly
+
+JST = ZoneInfo("Asia/Tokyo")
+D = dt.date
+pytestmark = pytest.mark.django_db
+
+
+def at(*args):
+    return dt.datetime(*args, tzinfo=JST)
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.IBASHO_PAGE_CACHE_SECONDS = 600
+    cache.delete(GENERATION_KEY)  # nothing from another test can be served
+
+
+@pytest.fixture
+def hidamari(make_space, make_event, contacts):
+    # Tuesdays and Fridays 13:00-16:00.
+    with time_machine.travel(at(2026, 11, 30, 9, 0), tick=False):
+        space = make_space(title="ひだまり", slug="hidamari")
+        event = make_event(
+            title="火曜と金曜の居場所", space=space, rules=[weekly(D(2026, 12, 1), ["TU", "FR"])]
+        )
+    return space, event
+
+
+def get(client, url, **extra):
+    """(queries, text of the page) for one request."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **extra)
+    assert response.status_code == 200, response.status_code
+    return len(queries), BeautifulSoup(response.content, "html.parser").get_text(" ")
+
+
+def opening_text(client, url):
+    return get(client, url)[1]
+
+
+def test_a_second_visit_is_served_without_touching_the_database(client, hidamari):
+    space, _event = hidamari
+    with time_machine.travel(at(2026, 12, 1, 14, 0), tick=False):
+        for url in ["/", "/spaces/", space.url, "/events/", "/events/?view=month&area="]:
+            first_queries, first = get(client, url)
+            second_queries, second = get(client, url)
+            assert first_queries > 0 and second_queries == 0, url
+            assert first == second
+
+
+def test_a_browser_asking_for_english_cannot_put_english_under_a_japanese_url(client, hidamari):
+    with time_machine.travel(at(2026, 12, 1, 14, 0), tick=False):
+        client.get("/spaces/", HTTP_ACCEPT_LANGUAGE="en")  # stored first
+        response = client.get("/spaces/")
+    assert '<html lang="ja">' in response.content.decode()
+
+
+def test_publishing_shows_at_once(client, hidamari):
+    space, _event = hidamari
+    with time_machine.travel(at(2026, 12, 1, 14, 0), tick=False):
+        assert "ひだまり" in opening_text(client, "/spaces/")
+        space.title = "ひだまりの部屋"
+        space.save_revision().publish()
+        assert "ひだまりの部屋" in opening_text(client, "/spaces/")
+
+
+def test_a_live_status_shows_at_once_and_goes_at_once(client, hidamari):
+    space, _event = hidamari
+    with time_machine.travel(at(2026, 12, 1, 14, 0), tick=False):
+        assert "臨時休業" not in opening_text(client, space.url)
+        set_live_status(space=space, kind="closed_today", message="臨時休業です")
+        assert "臨時休業です" in opening_text(client, space.url)
+        assert "臨時休業です" in opening_text(client, "/spaces/")
+        clear_live_status(space=space)
+        assert "臨時休業です" not in opening_text(client, space.url)
+
+
+def test_cancelling_or_moving_a_date_shows_at_once(client, hidamari):
+    with time_machine.travel(at(2026, 12, 1, 9, 0), tick=False):
+        assert "職員研修" not in opening_text(client, "/events/")
+        friday = Occurrence.objects.get(start=at(2026, 12, 4, 13))
+        cancel_occurrence(occurrence=friday, message="職員研修のためお休みします")
+        assert "職員研修のためお休みします" in opening_text(client, "/events/")
+        tuesday = Occurrence.objects.get(start=at(2026, 12, 1, 13))
+        move_occurrence(occurrence=tuesday, start=at(2026, 12, 1, 15), end=at(2026, 12, 1, 17))
+        assert "15:00" in opening_text(client, "/events/")
+
+
+def test_open_now_changes_on_time_without_any_write(client, hidamari):
+    """Opening at 13:00: a page stored at 12:59 must not say "opens at 13:00" after 13:00."""
+    space, _event = hidamari
+    with time_machine.travel(at(2026, 12, 1, 12, 59), tick=False):
+        before = opening_text(client, space.url)
+    assert "13:00" in before and "開所中" not in before
+    with time_machine.travel(at(2026, 12, 1, 13, 0, 1), tick=False):
+        assert "開所中" in opening_text(client, space.url)
+    with time_machine.travel(at(2026, 12, 1, 16, 0, 1), tick=False):
+        assert "開所中" not in opening_text(client, space.url)
+
+
+def test_a_status_that_ends_by_itself_is_not_served_after_its_end(client, hidamari):
+    space, _event = hidamari
+    with time_machine.travel(at(2026, 12, 1, 14, 0), tick=False):
+        set_live_status(
+            space=space, kind="quiet_today", message="今日は静かです", ends_at=at(2026, 12, 1, 15)
+        )
+        assert "今日は静かです" in opening_text(client, space.url)
+    with time_machine.travel(at(2026, 12, 1, 15, 0, 1), tick=False):
+        assert "今日は静かです" not in opening_text(client, space.url)
+
+
+def test_today_moves_on_at_midnight(client, hidamari):
+    # No session on Thursday; at midnight Friday's list of spaces open today must change.
+    with time_machine.travel(at(2026, 12, 3, 23, 59), tick=False):
+        assert "ひだまり" not in opening_text(client, "/spaces/?open=today")
+        assert get(client, "/spaces/?open=today")[0] == 0  # stored
+    with time_machine.travel(at(2026, 12, 4, 0, 0, 1), tick=False):
+        assert "ひだまり" in opening_text(client, "/spaces/?open=today")
+
+
+def test_signed_in_people_get_fresh_pages_and_share_nothing(client, hidamari):
+    space, _event = hidamari
+    staff = get_user_model().objects.create_superuser(email="staff@example.org", password="x")
+    with time_machine.travel(at(2026, 12, 1, 14, 0), tick=False):
+        get(client, space.url)  # stored for anonymous visitors
+        client.force_login(staff)
+        queries, _ = get(client, space.url)
+        assert queries > 0
+
+
+def test_error_pages_are_never_stored(client, hidamari):
+    with time_machine.travel(at(2026, 12, 1, 14, 0), tick=False):
+        first = client.get("/spaces/?feature=jacuzzi")
+        with CaptureQueriesContext(connection) as queries:
+            again = client.get("/spaces/?feature=jacuzzi")
+    assert first.status_code == again.status_code == 400 and len(queries) > 0
+
+
+def test_a_lost_generation_never_brings_old_pages_back(client, hidamari):
+    space, _event = hidamari
+    with time_machine.travel(at(2026, 12, 1, 14, 0), tick=False):
+        get(client, space.url)
+        cache.delete(GENERATION_KEY)  # evicted, or the cache restarted
+        queries, _ = get(client, space.url)
+    assert queries > 0
+
+
+def test_writes_inside_a_transaction_invalidate_again_after_commit(
+    client, hidamari, django_capture_on_commit_callbacks
+):
+    space, _event = hidamari
+    with time_machine.travel(at(2026, 12, 1, 14, 0), tick=False):
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            set_live_status(space=space, kind="full", message="満員です")
+            # A page rendered before the commit is stored under this generation...
+            get(client, space.url)
+        for callback in callbacks:
+            callback()
+        # ...and is dropped when the commit lands.
+        queries, text = get(client, space.url)
+    assert queries > 0 and "満員です" in text
