@@ -27,6 +27,9 @@ VIEW_CHOICES = [("day", _("Day")), ("week", _("Week")), ("month", _("Month"))]
 class EventFilterForm(forms.Form):
     """The filters of `/events/` (and later its feed), from the query string."""
 
+    # The fields that narrow what is listed; `date` and `view` only choose the days shown.
+    filter_fields = ("kind", "audience", "area", "space")
+
     kind = forms.ChoiceField(
         label=_("kind"), choices=[("", _("All kinds")), *EventKind.choices], required=False
     )
@@ -49,6 +52,10 @@ class EventFilterForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [("", _("Everywhere")), *area_choices()]
+
+    def has_filters(self):
+        """Whether the query string sets a filter (even one that turns out invalid)."""
+        return any(self[name].value() for name in self.filter_fields)
 
     def clean_date(self):
         day = self.cleaned_data["date"]

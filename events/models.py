@@ -25,6 +25,7 @@ from wagtail.search import index
 
 from . import recurrence
 from .i18n import source_page
+from .signup_tokens import hash_token
 
 
 def holiday_name(day):
@@ -138,6 +139,16 @@ class EventPage(Page):
     capacity = models.PositiveSmallIntegerField(
         _("places"), null=True, blank=True, help_text=_("Leave empty when there is no limit.")
     )
+    intake_required = models.BooleanField(
+        _("intake talk before enrolment"),
+        default=False,
+        help_text=_("Enrolments wait until staff accept them after a talk with the family."),
+    )
+    offer_places_automatically = models.BooleanField(
+        _("offer freed places automatically"),
+        default=True,
+        help_text=_("When someone cancels, the first person waiting is offered the place."),
+    )
     discreet_title = models.CharField(
         _("discreet calendar title"),
         max_length=60,
@@ -166,7 +177,15 @@ class EventPage(Page):
         FieldPanel("summary"),
         FieldPanel("what_to_expect"),
         MultiFieldPanel([FieldPanel("space"), FieldPanel("is_online")], heading=_("where")),
-        FieldRowPanel([FieldPanel("join_mode"), FieldPanel("capacity")]),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("join_mode"), FieldPanel("capacity")]),
+                FieldRowPanel(
+                    [FieldPanel("intake_required"), FieldPanel("offer_places_automatically")]
+                ),
+            ],
+            heading=_("sign-ups"),
+        ),
         FieldPanel("discreet_title"),
     ]
     schedule_panels = [
@@ -396,7 +415,77 @@ class CancelReason(models.TextChoices):
     STAFF = "staff", _("Cancelled by the organiser")
     HOLIDAY = "holiday", _("National holiday")
     CLOSURE = "closure", _("Closed until further notice")
+    CLOSED_DAYS = "closed_days", _("Closed days of the centre")
     SCHEDULE_CHANGED = "schedule_changed", _("No longer in the schedule")
+
+
+class ClosedDaysQuerySet(models.QuerySet):
+    def for_event(self, event, *, since):
+        """Closed days that touch this event: the whole centre's, and its own space's."""
+        scope = Q(space__isnull=True)
+        if event.space_id is not None:
+            scope |= Q(space_id=event.space.source.pk)
+        return self.filter(scope, last_day__gte=since)
+
+
+class ClosedDays(models.Model):
+    """Days the centre (or one space) is closed, such as the New Year holidays: every date of
+    every event there is cancelled with this message, and comes back if the days are removed."""
+
+    first_day = models.DateField(_("first closed day"))
+    last_day = models.DateField(_("last closed day"))
+    space = models.ForeignKey(
+        "spaces.SpacePage",
+        verbose_name=_("space"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Leave empty when the whole centre is closed."),
+    )
+    message = models.CharField(
+        _("message"),
+        max_length=200,
+        help_text=_("Shown on each cancelled date, e.g. “Closed for the New Year holidays.”"),
+    )
+
+    objects = ClosedDaysQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("closed days")
+        verbose_name_plural = _("closed days")
+        ordering = ["first_day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=models.F("first_day")), name="closed_days_in_order"
+            ),
+        ]
+
+    def __str__(self):
+        if self.first_day == self.last_day:
+            return f"{self.first_day:%Y-%m-%d} {self.message}"
+        return f"{self.first_day:%Y-%m-%d}–{self.last_day:%Y-%m-%d} {self.message}"
+
+    def save(self, *args, **kwargs):
+        if self.space_id is not None:
+            self.space = self.space.source  # dates hang on the main-language page
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.first_day and self.last_day and self.last_day < self.first_day:
+            raise ValidationError({"last_day": _("The last day cannot come before the first day.")})
+        if self.first_day and self.last_day and (self.last_day - self.first_day).days > 366:
+            raise ValidationError(
+                {
+                    "last_day": _(
+                        "That is more than a year. For a long closure, use “closed until "
+                        "further notice” on the event."
+                    )
+                }
+            )
+
+    def covers(self, day):
+        return self.first_day <= day <= self.last_day
 
 
 class OccurrenceQuerySet(models.QuerySet):
@@ -522,3 +611,165 @@ class Occurrence(models.Model):
     @property
     def effective_capacity(self):
         return self.capacity if self.capacity is not None else self.event.capacity
+
+
+# --- Sign-ups ----------------------------------------------------------------------------------
+
+MAX_PARTY_SIZE = 10
+
+
+class SignUpKind(models.TextChoices):
+    MAYBE = "maybe", _("I might come")
+    BOOKING = "booking", _("Booking")
+    ENROLMENT = "enrolment", _("Enrolment")
+
+
+class SignUpStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITING = "waiting", _("On the waiting list")
+    OFFERED = "offered", _("Offered a place")
+    PENDING = "pending", _("Waiting for the intake talk")
+    DECLINED = "declined", _("Not taken on")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Statuses that hold places: an offered place is kept for the person it was offered to.
+HOLDING_PLACES = [SignUpStatus.CONFIRMED, SignUpStatus.OFFERED]
+
+
+class SignUpSource(models.TextChoices):
+    WEB = "web", _("On the website")
+    STAFF = "staff", _("Entered by staff")
+
+
+class SignUpQuerySet(models.QuerySet):
+    def holding_places(self):
+        return self.filter(status__in=HOLDING_PLACES)
+
+    def waiting(self):
+        return self.filter(status=SignUpStatus.WAITING).order_by("queued_at", "pk")
+
+    def active(self):
+        return self.exclude(status__in=[SignUpStatus.CANCELLED, SignUpStatus.DECLINED])
+
+    def with_token(self, token):
+        """The sign-up behind a manage link, or none. Only hashes of links are stored."""
+        if not isinstance(token, str) or not 20 <= len(token) <= 100:
+            return self.none()
+        return self.filter(manage_tokens__token_hash=hash_token(token), erased_at__isnull=True)
+
+
+class SignUp(models.Model):
+    """A person's (or family's) intention to come: an anonymous "maybe", a booking for one date,
+    or an enrolment in a whole series. Personal fields are optional and erased after the
+    retention period; the row (and so the count) stays."""
+
+    event = models.ForeignKey(EventPage, on_delete=models.CASCADE, related_name="signups")
+    occurrence = models.ForeignKey(
+        Occurrence,
+        verbose_name=_("date"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="signups",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=SignUpKind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=SignUpStatus.choices)
+    party_size = models.PositiveSmallIntegerField(_("number of people"), default=1)
+    nickname = models.CharField(_("nickname"), max_length=40, blank=True)
+    relationship = models.CharField(_("relationship"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    note = models.TextField(_("note to staff"), max_length=500, blank=True)
+    wants_reminder = models.BooleanField(_("reminder wanted"), default=False)
+    language = models.CharField(_("language"), max_length=8, default="ja")
+    source = models.CharField(
+        _("entered"), max_length=10, choices=SignUpSource.choices, default=SignUpSource.WEB
+    )
+    # The hash of the form's one-time key: a double click or a resubmitted form finds this row.
+    submission_key = models.CharField(max_length=64, blank=True, editable=False)
+    queued_at = models.DateTimeField(_("in line since"), default=timezone.now)
+    # An offer that was not taken up in time: still on the list, but the next offer goes to
+    # someone else first.
+    offer_lapsed = models.BooleanField(_("let an offer pass"), default=False)
+    offer_expires_at = models.DateTimeField(_("offer open until"), null=True, blank=True)
+    attended = models.PositiveSmallIntegerField(_("people who came"), null=True, blank=True)
+    created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
+
+    objects = SignUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sign-up")
+        verbose_name_plural = _("sign-ups")
+        ordering = ["queued_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission_key"],
+                condition=~Q(submission_key=""),
+                name="signup_one_row_per_submission",
+            ),
+            models.CheckConstraint(
+                condition=Q(party_size__gte=1, party_size__lte=MAX_PARTY_SIZE),
+                name="signup_party_size_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=SignUpKind.ENROLMENT) | Q(occurrence__isnull=False),
+                name="signup_date_unless_enrolment",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=SignUpStatus.OFFERED) | Q(offer_expires_at__isnull=True),
+                name="signup_offer_expiry_only_when_offered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["occurrence", "status"], name="signup_occurrence_status"),
+            models.Index(fields=["event", "kind", "status"], name="signup_event_kind_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.display_name} ×{self.party_size}"
+
+    @property
+    def display_name(self):
+        if self.erased_at:
+            return _("(erased)")
+        return self.nickname or _("Anonymous")
+
+    @property
+    def is_active(self):
+        return self.status not in (SignUpStatus.CANCELLED, SignUpStatus.DECLINED)
+
+
+class ManageToken(models.Model):
+    """A private link to one sign-up. Each e-mail may carry a new one; all stay valid until the
+    sign-up's personal data is erased. Only the SHA-256 of the token is stored."""
+
+    signup = models.ForeignKey(SignUp, on_delete=models.CASCADE, related_name="manage_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("manage link")
+
+    def __str__(self):
+        return f"{self.signup_id}:{self.token_hash[:8]}"
+
+
+class Absence(models.Model):
+    """A family enrolled in a series says they will miss one date; the enrolment stays."""
+
+    signup = models.ForeignKey(SignUp, on_delete=models.CASCADE, related_name="absences")
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="absences")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("absence")
+        constraints = [
+            models.UniqueConstraint(fields=["signup", "occurrence"], name="absence_once_per_date")
+        ]
+
+    def __str__(self):
+        return f"{self.signup} – {self.occurrence}"

@@ -1,15 +1,32 @@
-"""Schedule workflows: turning rules into dated occurrences, and changing single dates."""
+"""Schedule and sign-up workflows: rules into dated occurrences, changes to single dates,
+and the places people take on them."""
 
 import datetime as dt
 
 import holidays
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import recurrence
-from .models import CancelReason, EventPage, HolidayPolicy, Occurrence, OccurrenceStatus
+from . import recurrence, signup_tokens
+from .models import (
+    HOLDING_PLACES,
+    Absence,
+    CancelReason,
+    ClosedDays,
+    EventPage,
+    HolidayPolicy,
+    JoinMode,
+    ManageToken,
+    Occurrence,
+    OccurrenceStatus,
+    SignUp,
+    SignUpKind,
+    SignUpSource,
+    SignUpStatus,
+)
 from .signals import occurrences_changed
 
 
@@ -53,7 +70,10 @@ def sync_occurrences(*, event, until=None, now=None):
             for start, end in recurrence.expand(rule.pattern, until=until):
                 wanted.setdefault(start, end)
         years = {start.year for start in wanted} or {timezone.localdate(now).year}
-        closed_days = japanese_holidays(years) if event.holiday_policy == HolidayPolicy.SKIP else {}
+        holidays_off = (
+            japanese_holidays(years) if event.holiday_policy == HolidayPolicy.SKIP else {}
+        )
+        closures = list(ClosedDays.objects.for_event(event, since=timezone.localdate(now)))
         space = _space_in_main_language(event.space)
         # Dates not yet over: one that has started today still appears (and is "open now").
         existing = {
@@ -63,7 +83,7 @@ def sync_occurrences(*, event, until=None, now=None):
         for start, end in sorted(wanted.items()):
             if end <= now:
                 continue
-            status, reason, message = _planned_status(event, start.date(), closed_days)
+            status, reason, message = _planned_status(event, start.date(), holidays_off, closures)
             occurrence = existing.pop(start, None)
             if occurrence is None:
                 to_create.append(
@@ -133,18 +153,23 @@ def sync_occurrences(*, event, until=None, now=None):
     return len(to_create), len(to_update)
 
 
-def _planned_status(event, day, closed_days):
+def _planned_status(event, day, holidays_off, closures):
     """Status, reason and message the schedule alone gives a date."""
     if event.closed_until_further_notice:
         return OccurrenceStatus.CANCELLED, CancelReason.CLOSURE, event.closure_message
-    if day in closed_days:
+    for closure in closures:
+        if closure.covers(day):
+            return OccurrenceStatus.CANCELLED, CancelReason.CLOSED_DAYS, closure.message
+    if day in holidays_off:
         # The message is written when shown, in the reader's language (Occurrence.display_message).
         return OccurrenceStatus.CANCELLED, CancelReason.HOLIDAY, ""
     return OccurrenceStatus.SCHEDULED, CancelReason.NONE, ""
 
 
-def extend_horizon(*, now=None):
-    """The daily job: every live event's dates reach the horizon. Idempotent."""
+def sync_all_events(*, now=None):
+    """Every live event's dates in line with its rules and the closed days, up to the horizon:
+    the daily job, and what a change of closed days needs. Idempotent; returns how many dates
+    were created."""
     created = 0
     for event in EventPage.objects.live().filter(locale__language_code=settings.LANGUAGE_CODE):
         created += sync_occurrences(event=event, now=now)[0]
@@ -184,3 +209,422 @@ def move_occurrence(*, occurrence, start, end, space=None, message=""):
         occurrence.sequence += 1
         occurrence.save()
     return occurrence
+
+
+# --- Sign-ups ----------------------------------------------------------------------------------
+# Every workflow that can change who holds a place locks the scarce row first (the date, or the
+# event for a series), then counts, then writes, all in one transaction. On SQLite the
+# IMMEDIATE transactions serialise writers; on PostgreSQL the row lock does.
+
+# Test-only switch: the concurrency test turns locking off once to show that it catches races.
+LOCK_ROWS = True
+
+
+class SignUpError(Exception):
+    """A sign-up change that cannot be made; `code` says which, the message says it kindly."""
+
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code
+
+
+def _locked(queryset):
+    return queryset.select_for_update() if LOCK_ROWS else queryset
+
+
+def _lock_place(*, occurrence=None, event=None):
+    """Lock the row whose places are scarce: the date, or the event for an enrolment."""
+    if occurrence is not None:
+        return _locked(Occurrence.objects.select_related("event")).get(pk=occurrence.pk)
+    return _locked(EventPage.objects).get(pk=event.pk)
+
+
+def _places_taken(*, occurrence=None, event=None):
+    signups = SignUp.objects.holding_places()
+    if occurrence is not None:
+        signups = signups.filter(occurrence=occurrence, kind=SignUpKind.BOOKING)
+    else:
+        signups = signups.filter(event=event, kind=SignUpKind.ENROLMENT)
+    return signups.aggregate(total=Sum("party_size"))["total"] or 0
+
+
+def places_left(*, occurrence=None, event=None):
+    """Free places on a date (or in a series), or None when there is no limit."""
+    capacity = occurrence.effective_capacity if occurrence is not None else event.capacity
+    if capacity is None:
+        return None
+    return max(capacity - _places_taken(occurrence=occurrence, event=event), 0)
+
+
+def _line(*, occurrence=None, event=None):
+    """People waiting in order, those who let an offer pass after everyone else."""
+    waiting = SignUp.objects.waiting()
+    if occurrence is not None:
+        waiting = waiting.filter(occurrence=occurrence)
+    else:
+        waiting = waiting.filter(event=event, kind=SignUpKind.ENROLMENT)
+    return waiting.filter(offer_lapsed=False)
+
+
+def _existing_submission(form_key):
+    return (
+        SignUp.objects.filter(submission_key=signup_tokens.hash_token(form_key))
+        .select_related("occurrence", "event")
+        .first()
+    )
+
+
+def _add_token(signup, token):
+    ManageToken.objects.get_or_create(
+        token_hash=signup_tokens.hash_token(token), defaults={"signup": signup}
+    )
+
+
+def new_manage_link(*, signup):
+    """A fresh private token for a sign-up (for an e-mail); earlier ones keep working."""
+    token = signup_tokens.token_for(signup_tokens.new_form_key())
+    _add_token(signup, token)
+    return token
+
+
+def _check_date_open(occurrence, now):
+    if occurrence.is_cancelled:
+        raise SignUpError(
+            "cancelled", _("This date has been cancelled, so sign-ups are closed. Sorry.")
+        )
+    if occurrence.start <= now:
+        raise SignUpError("past", _("This date has already started or passed."))
+    if not occurrence.event.live:
+        raise SignUpError("not_live", _("This event is no longer published."))
+
+
+def _create(form_key, **fields):
+    signup = SignUp.objects.create(
+        submission_key=signup_tokens.hash_token(form_key), queued_at=timezone.now(), **fields
+    )
+    token = signup_tokens.token_for(form_key)
+    _add_token(signup, token)
+    return signup, token
+
+
+def say_maybe(*, occurrence, form_key, language="ja", now=None):
+    """ "I might come": an anonymous head count, never counted against places.
+    Returns (signup, manage token, created)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        if found := _existing_submission(form_key):
+            return found, signup_tokens.token_for(form_key), False
+        occurrence = Occurrence.objects.select_related("event").get(pk=occurrence.pk)
+        _check_date_open(occurrence, now)
+        if occurrence.event.join_mode != JoinMode.MAYBE:
+            raise SignUpError("wrong_kind", _("This date does not take “I might come”."))
+        signup, token = _create(
+            form_key,
+            event=occurrence.event,
+            occurrence=occurrence,
+            kind=SignUpKind.MAYBE,
+            status=SignUpStatus.CONFIRMED,
+            language=language,
+        )
+    return signup, token, True
+
+
+def book_place(
+    *,
+    occurrence,
+    form_key,
+    party_size=1,
+    nickname="",
+    email="",
+    note="",
+    wants_reminder=False,
+    language="ja",
+    source=SignUpSource.WEB,
+    now=None,
+):
+    """Book a date: confirmed while places are left and nobody is waiting, otherwise on the
+    waiting list in arrival order. A repeated form (double click, back and resubmit) returns
+    the first booking. Returns (signup, manage token, created)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        occurrence = _lock_place(occurrence=occurrence)
+        if found := _existing_submission(form_key):
+            return found, signup_tokens.token_for(form_key), False
+        _check_date_open(occurrence, now)
+        if occurrence.event.join_mode != JoinMode.BOOKING and source == SignUpSource.WEB:
+            raise SignUpError("wrong_kind", _("This date takes no bookings."))
+        left = places_left(occurrence=occurrence)
+        fits = left is None or (party_size <= left and not _line(occurrence=occurrence).exists())
+        signup, token = _create(
+            form_key,
+            event=occurrence.event,
+            occurrence=occurrence,
+            kind=SignUpKind.BOOKING,
+            status=SignUpStatus.CONFIRMED if fits else SignUpStatus.WAITING,
+            party_size=party_size,
+            nickname=nickname,
+            email=email,
+            note=note,
+            wants_reminder=wants_reminder,
+            language=language,
+            source=source,
+        )
+    return signup, token, True
+
+
+def enrol(
+    *,
+    event,
+    form_key,
+    party_size=1,
+    nickname="",
+    relationship="",
+    email="",
+    phone="",
+    note="",
+    language="ja",
+    source=SignUpSource.WEB,
+):
+    """Enrol a family in a whole series (a family class). With an intake step the enrolment
+    waits for staff; otherwise it is confirmed while places are left, else waits in line."""
+    event = event.source
+    with transaction.atomic():
+        event = _lock_place(event=event)
+        if found := _existing_submission(form_key):
+            return found, signup_tokens.token_for(form_key), False
+        if event.join_mode != JoinMode.ENROLMENT and source == SignUpSource.WEB:
+            raise SignUpError("wrong_kind", _("This series takes no enrolments."))
+        if not event.live:
+            raise SignUpError("not_live", _("This event is no longer published."))
+        if event.intake_required:
+            status = SignUpStatus.PENDING
+        else:
+            left = places_left(event=event)
+            fits = left is None or (party_size <= left and not _line(event=event).exists())
+            status = SignUpStatus.CONFIRMED if fits else SignUpStatus.WAITING
+        signup, token = _create(
+            form_key,
+            event=event,
+            kind=SignUpKind.ENROLMENT,
+            status=status,
+            party_size=party_size,
+            nickname=nickname,
+            relationship=relationship,
+            email=email,
+            phone=phone,
+            note=note,
+            language=language,
+            source=source,
+        )
+    return signup, token, True
+
+
+def _relock(signup):
+    """Lock the scarce row of a sign-up, then re-read the sign-up under that lock."""
+    if signup.occurrence_id is not None:
+        _lock_place(occurrence=signup.occurrence)
+    else:
+        _lock_place(event=signup.event)
+    return SignUp.objects.select_related("occurrence", "event").get(pk=signup.pk)
+
+
+def offer_expiry(occurrence, now):
+    """An offer lasts at least IBASHO_OFFER_HOURS, but ends a little before the date starts
+    (IBASHO_OFFER_CUTOFF_HOURS); close to the date, it lasts until the start."""
+    longest = now + dt.timedelta(hours=settings.IBASHO_OFFER_HOURS)
+    if occurrence is None:
+        return longest
+    cutoff = occurrence.start - dt.timedelta(hours=settings.IBASHO_OFFER_CUTOFF_HOURS)
+    if cutoff <= now:
+        return occurrence.start
+    return min(longest, cutoff)
+
+
+def _offer_freed_places(signup_or_row, now):
+    """Offer freed places to the first people in line, in order, as long as their party fits.
+    Nobody is skipped: when the first party does not fit, nobody behind it is offered."""
+    occurrence = signup_or_row.occurrence
+    event = signup_or_row.event
+    if not event.offer_places_automatically:
+        return []
+    if occurrence is not None and (occurrence.is_cancelled or occurrence.start <= now):
+        return []
+    scope = {"occurrence": occurrence} if occurrence is not None else {"event": event}
+    offered = []
+    left = places_left(**scope)
+    for waiting in _line(**scope):
+        if left is not None and waiting.party_size > left:
+            break
+        waiting.status = SignUpStatus.OFFERED
+        waiting.offer_expires_at = offer_expiry(occurrence, now)
+        waiting.save(update_fields=["status", "offer_expires_at", "updated_at"])
+        offered.append(waiting)
+        if left is not None:
+            left -= waiting.party_size
+    return offered
+
+
+def cancel_signup(*, signup, now=None):
+    """Cancel with one click, no reason asked. A freed place is offered to the next in line.
+    Cancelling twice is harmless. Returns the sign-ups offered a place."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        signup = _relock(signup)
+        if not signup.is_active:
+            return []
+        signup.status = SignUpStatus.CANCELLED
+        signup.offer_expires_at = None
+        signup.cancelled_at = now
+        signup.save(update_fields=["status", "offer_expires_at", "cancelled_at", "updated_at"])
+        # A held place frees up; a waiting party leaving may let the one behind it fit.
+        return _offer_freed_places(signup, now)
+
+
+def change_party_size(*, signup, party_size, now=None):
+    """Change how many people come. Growing needs free places (and nobody waiting ahead);
+    shrinking frees places for the next in line."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        signup = _relock(signup)
+        if not signup.is_active or signup.kind == SignUpKind.MAYBE:
+            raise SignUpError("inactive", _("This sign-up can no longer be changed."))
+        if signup.occurrence is not None:
+            _check_date_open(signup.occurrence, now)
+        scope = (
+            {"occurrence": signup.occurrence} if signup.occurrence_id else {"event": signup.event}
+        )
+        growth = party_size - signup.party_size
+        if growth > 0 and signup.status in HOLDING_PLACES:
+            left = places_left(**scope)
+            if left is not None and (growth > left or _line(**scope).exists()):
+                raise SignUpError(
+                    "full",
+                    _("There are not enough places left for %(count)d people.")
+                    % {"count": party_size},
+                )
+        signup.party_size = party_size
+        signup.save(update_fields=["party_size", "updated_at"])
+        # Fewer places held, or a smaller party now first in line, may let someone in.
+        return _offer_freed_places(signup, now)
+
+
+def accept_offer(*, signup, now=None):
+    """Take an offered place with one click. A place that is simply free (the offer passed on
+    and nobody else took it) can be taken the same way."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        signup = _relock(signup)
+        if signup.occurrence is not None:
+            _check_date_open(signup.occurrence, now)
+        if signup.status == SignUpStatus.OFFERED and signup.offer_expires_at > now:
+            pass
+        elif signup.status == SignUpStatus.WAITING and signup.offer_lapsed:
+            scope = (
+                {"occurrence": signup.occurrence}
+                if signup.occurrence_id
+                else {"event": signup.event}
+            )
+            left = places_left(**scope)
+            if left is not None and (signup.party_size > left or _line(**scope).exists()):
+                raise SignUpError("gone", _("Sorry, the place has gone to someone else."))
+        else:
+            raise SignUpError("no_offer", _("There is no place to accept right now."))
+        signup.status = SignUpStatus.CONFIRMED
+        signup.offer_expires_at = None
+        signup.offer_lapsed = False
+        signup.save(update_fields=["status", "offer_expires_at", "offer_lapsed", "updated_at"])
+        return signup
+
+
+def decline_offer(*, signup, now=None):
+    """ "Not this time": the place goes to the next in line, the person stays on the list behind
+    the others. No mark against them."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        signup = _relock(signup)
+        if signup.status != SignUpStatus.OFFERED:
+            return []
+        _lapse(signup, now)
+        return _offer_freed_places(signup, now)
+
+
+def _lapse(signup, now):
+    signup.status = SignUpStatus.WAITING
+    signup.offer_expires_at = None
+    signup.offer_lapsed = True
+    signup.queued_at = now
+    signup.save(
+        update_fields=["status", "offer_expires_at", "offer_lapsed", "queued_at", "updated_at"]
+    )
+
+
+def expire_offers(*, now=None):
+    """Periodic: offers not taken up in time pass on to the next in line. Idempotent.
+    Returns the sign-ups newly offered a place."""
+    now = now or timezone.now()
+    offered = []
+    due = SignUp.objects.filter(status=SignUpStatus.OFFERED, offer_expires_at__lte=now)
+    for signup in due.select_related("occurrence", "event"):
+        with transaction.atomic():
+            signup = _relock(signup)
+            if signup.status != SignUpStatus.OFFERED or signup.offer_expires_at > now:
+                continue  # taken up, or handled by another worker meanwhile
+            _lapse(signup, now)
+            offered += _offer_freed_places(signup, now)
+    return offered
+
+
+def decide_enrolment(*, signup, accept, now=None):
+    """Staff, after the intake talk: take the family on (if places allow, else they wait in
+    line) or not."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        signup = _relock(signup)
+        if signup.status != SignUpStatus.PENDING:
+            raise SignUpError("not_pending", _("This enrolment is not waiting for a decision."))
+        if not accept:
+            signup.status = SignUpStatus.DECLINED
+        else:
+            left = places_left(event=signup.event)
+            fits = left is None or (
+                signup.party_size <= left and not _line(event=signup.event).exists()
+            )
+            signup.status = SignUpStatus.CONFIRMED if fits else SignUpStatus.WAITING
+            signup.queued_at = now
+        signup.save(update_fields=["status", "queued_at", "updated_at"])
+        return signup
+
+
+def report_absence(*, signup, occurrence, now=None):
+    """A family enrolled in a series will miss one date; the enrolment stays."""
+    now = now or timezone.now()
+    if signup.kind != SignUpKind.ENROLMENT or not signup.is_active:
+        raise SignUpError("inactive", _("This enrolment is not active."))
+    if occurrence.event_id != signup.event_id or occurrence.start <= now:
+        raise SignUpError("past", _("This date has already started or passed."))
+    Absence.objects.get_or_create(signup=signup, occurrence=occurrence)
+
+
+def erase_personal_data(*, now=None):
+    """Periodic: personal fields go IBASHO_SIGNUP_RETENTION_DAYS after the date (after the last
+    date of the series for an enrolment); the rows, and so the counts, stay. Idempotent."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.IBASHO_SIGNUP_RETENTION_DAYS)
+    dates = Occurrence.objects.filter(event=OuterRef("event"))
+    series_over = Exists(dates) & ~Exists(dates.filter(end__gt=cutoff))
+    due = SignUp.objects.filter(erased_at__isnull=True).filter(
+        Q(occurrence__end__lte=cutoff) | (Q(occurrence__isnull=True) & series_over)
+    )
+    pks = list(due.values_list("pk", flat=True))
+    with transaction.atomic():
+        ManageToken.objects.filter(signup_id__in=pks).delete()
+        erased = SignUp.objects.filter(pk__in=pks).update(
+            nickname="",
+            relationship="",
+            email="",
+            phone="",
+            note="",
+            submission_key="",
+            erased_at=now,
+        )
+    return erased

@@ -6,4 +6,4 @@ from . import services
 @shared_task
 def extend_schedule_horizon():
     """Daily: every live event has dates up to the horizon (idempotent)."""
-    return services.extend_horizon()
+    return services.sync_all_events()

@@ -69,6 +69,7 @@ def listing_context(request, *, index_page):
     base = {k: v for k, v in request.GET.items() if k not in ("date", "page") and v}
     return {
         "filter_form": form,
+        "period": form.cleaned_data["view"],  # what the pager moves by: day, week or month
         "days": days,
         "page_obj": page,
         "range_first": form.date_range()[0],

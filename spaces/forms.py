@@ -12,6 +12,8 @@ OPEN_CHOICES = [("", _("Any day")), ("now", _("Open now")), ("today", _("Open to
 class SpaceFilterForm(forms.Form):
     """The filters of `/spaces/`, from the query string."""
 
+    filter_fields = ("area", "audience", "feature", "open", "online")
+
     area = forms.ChoiceField(label=_("area"), required=False)
     audience = forms.ChoiceField(
         label=_("for whom"), choices=[("", _("Everyone")), *Audience.choices], required=False
@@ -29,3 +31,7 @@ class SpaceFilterForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [("", _("Everywhere")), *area_choices()]
+
+    def has_filters(self):
+        """Whether the query string sets a filter (even one that turns out invalid)."""
+        return any(self[name].value() for name in self.filter_fields)

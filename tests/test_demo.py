@@ -65,3 +65,28 @@ def test_no_demo_accounts_outside_development(settings):
     output = load_demo()
     assert not get_user_model().objects.exists()
     assert "ibasho-demo" not in output
+
+
+def test_demo_schedule_has_an_exception_holidays_and_the_new_year_closure():
+    from events.models import CancelReason, EventKind, EventPage, Occurrence
+    from spaces.models import SpacePage
+
+    load_demo()
+    reasons = set(Occurrence.objects.values_list("cancel_reason", flat=True))
+    assert {CancelReason.STAFF, CancelReason.HOLIDAY, CancelReason.CLOSED_DAYS} <= reasons
+    new_year = Occurrence.objects.filter(cancel_reason=CancelReason.CLOSED_DAYS)
+    assert {(o.local_date.month, o.local_date.day) for o in new_year} <= {
+        (12, 29),
+        (12, 30),
+        (12, 31),
+        (1, 1),
+        (1, 2),
+        (1, 3),
+    }
+    # Every space for the person concerned has drop-in hours ("open today" can be true there);
+    # the family room only hosts family groups and classes.
+    drop_in_spaces = set(
+        EventPage.objects.filter(kind=EventKind.DROP_IN).values_list("space_id", flat=True)
+    )
+    for space in SpacePage.objects.filter(locale__language_code="ja", audience="person"):
+        assert space.pk in drop_in_spaces, space.title

@@ -145,9 +145,9 @@ def test_the_daily_job_extends_the_horizon_and_is_idempotent(make_event, setting
     event = make_event(rules=[weekly(D(2026, 9, 1), ["TU"])])
     before = Occurrence.objects.filter(event=event).count()
     with time_machine.travel(dt.datetime(2026, 9, 30, 3, 10, tzinfo=JST), tick=False):
-        assert services.extend_horizon() > 0
+        assert services.sync_all_events() > 0
         after = Occurrence.objects.filter(event=event).count()
-        assert services.extend_horizon() == 0
+        assert services.sync_all_events() == 0
     assert after > before
     assert Occurrence.objects.filter(event=event).count() == after
 

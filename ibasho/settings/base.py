@@ -275,6 +275,15 @@ IBASHO_DEFAULT_CENTRE_NAME = _("Ibasho")
 # How far ahead dates are stored; a daily job extends it.
 IBASHO_SCHEDULE_HORIZON_DAYS = int(os.environ.get("IBASHO_SCHEDULE_HORIZON_DAYS", "183"))
 
+# --- Sign-ups ------------------------------------------------------------------------------
+# A freed place offered to the next in line stays theirs at least this long...
+IBASHO_OFFER_HOURS = int(os.environ.get("IBASHO_OFFER_HOURS", "48"))
+# ...but ends this long before the date starts (close to the date: until it starts).
+IBASHO_OFFER_CUTOFF_HOURS = int(os.environ.get("IBASHO_OFFER_CUTOFF_HOURS", "3"))
+# Nicknames, e-mail addresses, phone numbers and notes are erased this many days after the
+# date (after the last date of a series); anonymous counts stay.
+IBASHO_SIGNUP_RETENTION_DAYS = int(os.environ.get("IBASHO_SIGNUP_RETENTION_DAYS", "30"))
+
 # Anonymous page views are served from the shared cache for at most this long (and never past
 # the next opening or closing); 0 turns the page cache off.
 IBASHO_PAGE_CACHE_SECONDS = int(os.environ.get("IBASHO_PAGE_CACHE_SECONDS", "600"))

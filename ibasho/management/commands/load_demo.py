@@ -15,6 +15,7 @@ from wagtail.models import Locale, Page, Site
 
 from events.models import (
     Audience,
+    ClosedDays,
     EventIndexPage,
     EventKind,
     EventPage,
@@ -26,7 +27,7 @@ from events.models import (
     ScheduleRule,
 )
 from events.recurrence import WEEKDAY_CODES
-from events.services import cancel_occurrence, japanese_holidays
+from events.services import cancel_occurrence, japanese_holidays, sync_all_events
 from ibasho.models import (
     ArticlePage,
     CentreSettings,
@@ -904,6 +905,7 @@ def _rule(first_date, start, end, frequency=Frequency.WEEKLY, **extra):
 
 
 CANCELLED_FRIDAY_MESSAGE = "職員研修のためお休みします。ごめんなさい。"
+NEW_YEAR_MESSAGE = "年末年始（12月29日〜1月3日）はお休みです。よいお年をお迎えください。"
 
 EVENTS = [
     {
@@ -1108,6 +1110,52 @@ EVENTS = [
                 "<li>A member of the centre's staff is there too, and can talk with you "
                 "afterwards.</li>"
                 "<li>There is no fee.</li>"
+                "</ul>"
+            ),
+        },
+    },
+    {
+        "slug": "konan-hot-space-mon-thu",
+        "kind": EventKind.DROP_IN,
+        "space": "konan-hot-space",
+        "audience": Audience.PERSON,
+        "join_mode": JoinMode.BOOKING,
+        "capacity": 8,
+        "holiday_policy": HolidayPolicy.SKIP,
+        "rules": [_rule(_month_start, (13, 0), (16, 0), weekdays=["MO", "TH"])],
+        "ja": {
+            "title": "湖南ほっとスペース 月曜・木曜の午後",
+            "discreet_title": "月曜・木曜の午後",
+            "summary": (
+                "月曜と木曜の13時から16時まで開いています。場所をお知らせするために、"
+                "ニックネームだけの簡単な申し込みをお願いしています。本名はいりません。"
+            ),
+            "what_to_expect": (
+                "<ul>"
+                "<li>申し込むと、場所と入口の案内が、あなただけのページに表示されます。</li>"
+                "<li>部屋には8人まで入れます。いっぱいのときは、空きが出たらお知らせします。</li>"
+                "<li>自己紹介はしません。途中で来ても帰っても大丈夫です。</li>"
+                "<li>木曜の14時からは、ピアサポーターのひかりさんもいます。</li>"
+                "<li>行けなくなったら、ボタンひとつで取り消せます。理由はいりません。</li>"
+                "</ul>"
+            ),
+        },
+        "en": {
+            "title": "Konan Hot Space: Monday and Thursday afternoons",
+            "discreet_title": "Monday and Thursday afternoon",
+            "summary": (
+                "Open on Mondays and Thursdays from 13:00 to 16:00. So that we can tell you "
+                "where it is, we ask for a short sign-up with a nickname. No real name needed."
+            ),
+            "what_to_expect": (
+                "<ul>"
+                "<li>Once you sign up, the address and how to find the door appear on a page "
+                "that only you have.</li>"
+                "<li>The room takes up to 8 people. When it is full, we let you know if a place "
+                "frees up.</li>"
+                "<li>No self-introductions. Arriving late or leaving early is fine.</li>"
+                "<li>From 14:00 on Thursdays, Hikari, a peer supporter, is there too.</li>"
+                "<li>If you can't come, cancel with one button. No reason needed.</li>"
                 "</ul>"
             ),
         },
@@ -1352,6 +1400,7 @@ class Command(BaseCommand):
             )
         spaces = self._load_spaces(space_index, en, organisations, areas)
         self._load_events(event_index, en, spaces)
+        self._load_closed_days()
 
         self._load_centre(site or Site.objects.get(is_default_site=True))
         self.stdout.write(self.style.SUCCESS(f"Demo content ready: {home.url} and {home_en.url}"))
@@ -1489,6 +1538,19 @@ class Command(BaseCommand):
         fridays = [o for o in upcoming if o.local_date.weekday() == 4]
         if len(fridays) >= 2:
             cancel_occurrence(occurrence=fridays[1], message=CANCELLED_FRIDAY_MESSAGE)
+
+    def _load_closed_days(self):
+        """The New Year holidays that have not ended yet, for the whole centre."""
+        today = timezone.localdate()
+        for year in (today.year - 1, today.year):
+            first, last = dt.date(year, 12, 29), dt.date(year + 1, 1, 3)
+            if last >= today:
+                break
+        _closure, created = ClosedDays.objects.get_or_create(
+            first_day=first, last_day=last, space=None, defaults={"message": NEW_YEAR_MESSAGE}
+        )
+        if created:
+            sync_all_events()
 
     def _load_centre(self, site):
         centre = CentreSettings.for_site(site)
