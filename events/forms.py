@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 from django import forms
 from django.apps import apps
@@ -6,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import Audience, EventKind
+from .models import MAX_PARTY_SIZE, Audience, EventKind
+from .signup_tokens import is_form_key
 
 
 def area_choices():
@@ -88,3 +90,227 @@ class EventFilterForm(forms.Form):
                 return after
             return (first - dt.timedelta(days=1)).replace(day=1)
         return first + (after - first) * direction
+
+
+# --- Sign-up forms ---------------------------------------------------------------------------
+# As few fields as possible, all optional where they can be; every refusal says what to do.
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+LINE_BREAKS = re.compile(r"[\r\n]")
+
+
+def single_line(value):
+    if LINE_BREAKS.search(value) or CONTROL_CHARACTERS.search(value) or "\t" in value:
+        raise forms.ValidationError(
+            _("Please write this on one line, without line breaks or special characters."),
+            code="control_characters",
+        )
+    return value.strip()
+
+
+def free_text(value):
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if CONTROL_CHARACTERS.search(value):
+        raise forms.ValidationError(
+            _("This contains special characters that cannot be saved. Please remove them."),
+            code="control_characters",
+        )
+    return value.strip()
+
+
+def too_long(limit):
+    return {
+        "max_length": _("Please keep this to %(limit)d characters or fewer.") % {"limit": limit}
+    }
+
+
+class SignUpBaseForm(forms.Form):
+    """The hidden one-time key (so a double click makes one sign-up) and the honeypot."""
+
+    form_key = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=64,
+        error_messages={
+            "required": _("This form has expired. Please send it again."),
+            "max_length": _("This form has expired. Please send it again."),
+        },
+    )
+    # A field people never see or fill in; automated form fillers do. Labelled, so that a
+    # screen-reader user who lands on it knows to skip it.
+    website = forms.CharField(
+        label=_("Leave this empty (it helps us keep out automated sign-ups)"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean_form_key(self):
+        key = self.cleaned_data["form_key"]
+        if not is_form_key(key):
+            raise forms.ValidationError(
+                _("This form has expired. Please send it again."), code="form_key"
+            )
+        return key
+
+    @property
+    def is_automated(self):
+        return bool(self.cleaned_data.get("website"))
+
+
+PARTY_SIZE_ERRORS = {
+    "invalid": _("Please give the number of people as a number from 1 to %(max)d.")
+    % {"max": MAX_PARTY_SIZE},
+    "min_value": _("Please give the number of people as a number from 1 to %(max)d.")
+    % {"max": MAX_PARTY_SIZE},
+    "max_value": _("For more than %(max)d people, please contact the centre: we will find a way.")
+    % {"max": MAX_PARTY_SIZE},
+    "required": _("Please give the number of people as a number from 1 to %(max)d.")
+    % {"max": MAX_PARTY_SIZE},
+}
+
+
+def party_size_field(label=None):
+    return forms.IntegerField(
+        label=label or _("How many people are coming (you included)?"),
+        min_value=1,
+        max_value=MAX_PARTY_SIZE,
+        initial=1,
+        error_messages=PARTY_SIZE_ERRORS,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "max": MAX_PARTY_SIZE}),
+    )
+
+
+def email_field(help_text):
+    return forms.EmailField(
+        label=_("E-mail (optional)"),
+        required=False,
+        max_length=254,
+        help_text=help_text,
+        error_messages={
+            "invalid": _("This does not look like an e-mail address. You can also leave it empty."),
+            **too_long(254),
+        },
+    )
+
+
+class MaybeForm(SignUpBaseForm):
+    """ "I might come": one button, nothing to fill in."""
+
+
+class BookingForm(SignUpBaseForm):
+    nickname = forms.CharField(
+        label=_("Nickname (optional)"),
+        help_text=_("Any name you like. Leave it empty and we will write “Anonymous”."),
+        required=False,
+        max_length=40,
+        error_messages=too_long(40),
+    )
+    party_size = party_size_field()
+    email = email_field(
+        _("Only for a reminder and if the date changes. We never use it for anything else.")
+    )
+    wants_reminder = forms.BooleanField(
+        label=_("Send me a reminder the day before (needs an e-mail address)"), required=False
+    )
+    note = forms.CharField(
+        label=_("A note to the staff (optional)"),
+        help_text=_("For example: “I'd like someone to meet me at the entrance.”"),
+        required=False,
+        max_length=500,
+        error_messages=too_long(500),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_nickname(self):
+        return single_line(self.cleaned_data["nickname"])
+
+    def clean_note(self):
+        return free_text(self.cleaned_data["note"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("wants_reminder") and not data.get("email"):
+            self.add_error(
+                "email", _("To get a reminder, please give an e-mail address (or untick the box).")
+            )
+        return data
+
+
+class EnrolmentForm(SignUpBaseForm):
+    nickname = forms.CharField(
+        label=_("What should we call you?"),
+        help_text=_("A family name or a nickname is enough."),
+        max_length=40,
+        error_messages={
+            "required": _("Please tell us what to call you: a nickname is fine."),
+            **too_long(40),
+        },
+    )
+    relationship = forms.CharField(
+        label=_("Your relationship to the person (optional)"),
+        help_text=_("For example: mother, father, sibling."),
+        required=False,
+        max_length=40,
+        error_messages=too_long(40),
+    )
+    email = email_field(_("We need one way to reach you: an e-mail address or a phone number."))
+    phone = forms.CharField(
+        label=_("Phone (optional)"),
+        required=False,
+        max_length=30,
+        error_messages=too_long(30),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    party_size = party_size_field(_("How many of you will attend?"))
+    note = forms.CharField(
+        label=_("Anything you would like us to know (optional)"),
+        required=False,
+        max_length=500,
+        error_messages=too_long(500),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_nickname(self):
+        return single_line(self.cleaned_data["nickname"])
+
+    def clean_relationship(self):
+        return single_line(self.cleaned_data["relationship"])
+
+    def clean_phone(self):
+        phone = single_line(self.cleaned_data["phone"])
+        if phone and not PHONE.fullmatch(phone):
+            raise forms.ValidationError(
+                _("Please write the phone number with digits (hyphens are fine)."), code="phone"
+            )
+        return phone
+
+    def clean_note(self):
+        return free_text(self.cleaned_data["note"])
+
+    def clean(self):
+        data = super().clean()
+        reachable = data.get("email") or data.get("phone")
+        if not reachable and not self.has_error("email") and not self.has_error("phone"):
+            self.add_error(
+                "phone", _("Please give an e-mail address or a phone number, so we can reply.")
+            )
+        return data
+
+
+PHONE = re.compile(r"\+?[0-9０-９][0-9０-９\-－ ()（）]{5,28}")
+
+
+class PartySizeForm(forms.Form):
+    party_size = party_size_field()
+
+
+class LostLinksForm(forms.Form):
+    email = forms.EmailField(
+        label=_("The e-mail address you gave when you signed up"),
+        max_length=254,
+        error_messages={
+            "invalid": _("This does not look like an e-mail address."),
+            "required": _("Please write the e-mail address you gave."),
+            **too_long(254),
+        },
+    )

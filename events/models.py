@@ -19,6 +19,8 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import path as route
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -104,7 +106,7 @@ class EventIndexPage(FilteredIndexMixin, Page):
         return listing_context(request, index_page=self)
 
 
-class EventPage(Page):
+class EventPage(RoutablePageMixin, Page):
     """Anything with dates: a drop-in opening, a family group or class, a peer session, a talk.
     The schedule of the page in the site's main language serves every translation."""
 
@@ -231,6 +233,18 @@ class EventPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(event_context(request, event=self))
         return context
+
+    @route("signup/<int:occurrence_id>/", name="signup")
+    def signup_form(self, request, occurrence_id):
+        from .views import signup
+
+        return signup(request, event=self, occurrence_id=occurrence_id)
+
+    @route("enrol/", name="enrol")
+    def enrolment_form(self, request):
+        from .views import enrolment
+
+        return enrolment(request, event=self)
 
 
 WEEKDAY_CHOICES = [

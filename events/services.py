@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import recurrence, signup_tokens
+from . import notifications, recurrence, signup_tokens
 from .models import (
     HOLDING_PLACES,
     Absence,
@@ -458,6 +458,7 @@ def _offer_freed_places(signup_or_row, now):
         waiting.status = SignUpStatus.OFFERED
         waiting.offer_expires_at = offer_expiry(occurrence, now)
         waiting.save(update_fields=["status", "offer_expires_at", "updated_at"])
+        notifications.send_offer(waiting, new_manage_link(signup=waiting))
         offered.append(waiting)
         if left is not None:
             left -= waiting.party_size

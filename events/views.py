@@ -1,18 +1,37 @@
-"""The `/events/` listing: occurrences in a date range, filtered, grouped by day."""
+"""The `/events/` listing, an event page's dates, and the sign-up pages: the forms and the
+private manage page behind each sign-up's link."""
 
 import datetime as dt
 from itertools import groupby
 
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.utils import timezone
+from django.db.models import Q, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
 
-from .forms import EventFilterForm
+from . import ical, notifications, services
+from .forms import (
+    BookingForm,
+    EnrolmentForm,
+    EventFilterForm,
+    LostLinksForm,
+    MaybeForm,
+    PartySizeForm,
+)
 from .i18n import pages_in_current_language
-from .models import Occurrence
+from .models import JoinMode, Occurrence, SignUp, SignUpKind, SignUpStatus
 from .recurrence import site_zone
 from .schema_org import event_data, to_json_ld
+from .signup_tokens import new_form_key
 
 PAGE_SIZE = 60
 
@@ -91,10 +110,283 @@ def event_context(request, *, event, limit=12):
     spaces = pages_in_current_language(
         {o.space for o in occurrences if o.space} | ({event.space} if event.space else set())
     )
+    taken = dict(
+        SignUp.objects.filter(occurrence__in=occurrences, kind=SignUpKind.BOOKING)
+        .holding_places()
+        .values_list("occurrence")
+        .annotate(total=Sum("party_size"))
+    )
+    now = timezone.now()
     for occurrence in occurrences:
         occurrence.display_space = spaces.get(occurrence.space_id)
+        occurrence.open_for_signup = not occurrence.is_cancelled and occurrence.start > now
+        capacity = occurrence.effective_capacity
+        occurrence.places_left = (
+            None if capacity is None else max(capacity - taken.get(occurrence.pk, 0), 0)
+        )
     return {
         "occurrences": occurrences,
         "display_space": spaces.get(event.space_id) if event.space_id else None,
         "json_ld": to_json_ld(event_data(event, occurrences, request)),
     }
+
+
+# --- Sign-ups ----------------------------------------------------------------------------------
+# Thin views: parse a form, call a service, redirect to the private manage page or show the
+# form again with a kind message and everything the person typed.
+
+
+def _rate_limited(request, *, scope):
+    """True when this IP, or this date, has sent too many sign-ups lately. Counted per POST."""
+    by_ip = is_ratelimited(
+        request,
+        group="ibasho-signup-ip",
+        key="ip",
+        rate=settings.IBASHO_SIGNUP_RATE_PER_IP,
+        increment=True,
+    )
+    by_scope = is_ratelimited(
+        request,
+        group=f"ibasho-signup-{scope}",
+        key=lambda group, request: scope,
+        rate=settings.IBASHO_SIGNUP_RATE_PER_DATE,
+        increment=True,
+    )
+    return by_ip or by_scope
+
+
+TOO_MANY = _(
+    "Many sign-ups have arrived in a short time, so we could not take this one just now. "
+    "Please try again in a little while, or phone the centre. Nothing you wrote is lost."
+)
+NOT_A_PERSON = _("Please leave the last field (for automated sign-ups) empty, then send again.")
+
+
+def _signup_response(request, event, template, context, status=200):
+    context = {"page": event, "retention_days": settings.IBASHO_SIGNUP_RETENTION_DAYS, **context}
+    response = TemplateResponse(request, template, context, status=status)
+    add_never_cache_headers(response)
+    return response
+
+
+def _manage_url(token, language):
+    with translation.override(language):
+        return reverse("signup-manage", kwargs={"token": token})
+
+
+def signup(request, *, event, occurrence_id):
+    """One date: "I might come" (one button) or a booking (a nickname is enough)."""
+    source = event.source
+    occurrence = (
+        Occurrence.objects.filter(event=source, pk=occurrence_id)
+        .select_related("event", "space")
+        .first()
+    )
+    modes = {JoinMode.MAYBE: MaybeForm, JoinMode.BOOKING: BookingForm}
+    if occurrence is None or source.join_mode not in modes:
+        raise Http404
+    form_class = modes[source.join_mode]
+    context = {"occurrence": occurrence, "places_left": services.places_left(occurrence=occurrence)}
+    if request.method != "POST":
+        form = form_class(initial={"form_key": new_form_key()})
+        return _signup_response(request, event, "events/signup.html", {**context, "form": form})
+    form = form_class(request.POST)
+    context["form"] = form
+    if _rate_limited(request, scope=f"date-{occurrence.pk}"):
+        form.add_error(None, TOO_MANY)
+        return _signup_response(request, event, "events/signup.html", context, status=429)
+    if not form.is_valid():
+        return _signup_response(request, event, "events/signup.html", context, status=400)
+    if form.is_automated:
+        form.add_error("website", NOT_A_PERSON)
+        return _signup_response(request, event, "events/signup.html", context, status=400)
+    data = form.cleaned_data
+    language = translation.get_language()
+    try:
+        if source.join_mode == JoinMode.MAYBE:
+            signup, token, created = services.say_maybe(
+                occurrence=occurrence, form_key=data["form_key"], language=language
+            )
+        else:
+            signup, token, created = services.book_place(
+                occurrence=occurrence,
+                form_key=data["form_key"],
+                party_size=data["party_size"],
+                nickname=data["nickname"],
+                email=data["email"],
+                note=data["note"],
+                wants_reminder=data["wants_reminder"],
+                language=language,
+            )
+    except services.SignUpError as error:
+        form.add_error(None, str(error))
+        return _signup_response(request, event, "events/signup.html", context, status=409)
+    if created:
+        notifications.send_signup_confirmation(signup, token)
+    return redirect(_manage_url(token, language) + "?new=1")
+
+
+def enrolment(request, *, event):
+    """A whole series (a family class): one contact for the family."""
+    source = event.source
+    if source.join_mode != JoinMode.ENROLMENT:
+        raise Http404
+    dates = list(Occurrence.objects.filter(event=source).upcoming().order_by("start")[:20])
+    context = {"dates": dates, "places_left": services.places_left(event=source)}
+    if request.method != "POST":
+        form = EnrolmentForm(initial={"form_key": new_form_key()})
+        return _signup_response(request, event, "events/enrolment.html", {**context, "form": form})
+    form = EnrolmentForm(request.POST)
+    context["form"] = form
+    if _rate_limited(request, scope=f"event-{source.pk}"):
+        form.add_error(None, TOO_MANY)
+        return _signup_response(request, event, "events/enrolment.html", context, status=429)
+    if not form.is_valid():
+        return _signup_response(request, event, "events/enrolment.html", context, status=400)
+    if form.is_automated:
+        form.add_error("website", NOT_A_PERSON)
+        return _signup_response(request, event, "events/enrolment.html", context, status=400)
+    data = form.cleaned_data
+    language = translation.get_language()
+    try:
+        signup, token, created = services.enrol(
+            event=source,
+            form_key=data["form_key"],
+            party_size=data["party_size"],
+            nickname=data["nickname"],
+            relationship=data["relationship"],
+            email=data["email"],
+            phone=data["phone"],
+            note=data["note"],
+            language=language,
+        )
+    except services.SignUpError as error:
+        form.add_error(None, str(error))
+        return _signup_response(request, event, "events/enrolment.html", context, status=409)
+    if created:
+        notifications.send_signup_confirmation(signup, token)
+    return redirect(_manage_url(token, language) + "?new=1")
+
+
+def _not_found(request):
+    response = TemplateResponse(request, "events/manage_not_found.html", {}, status=404)
+    add_never_cache_headers(response)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def manage(request, token):
+    """The private page of one sign-up: what it is, where, the calendar file, and one-click
+    changes. Anything wrong with the link gets the same kind 404, whoever asks."""
+    signup = SignUp.objects.with_token(token).select_related("event", "occurrence").first()
+    if signup is None:
+        return _not_found(request)
+    message = None
+    party_form = PartySizeForm(initial={"party_size": signup.party_size})
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "cancel":
+                services.cancel_signup(signup=signup)
+                message = "cancelled"
+            elif action == "accept":
+                services.accept_offer(signup=signup)
+                message = "accepted"
+            elif action == "decline":
+                services.decline_offer(signup=signup)
+                message = "declined"
+            elif action == "party_size":
+                party_form = PartySizeForm(request.POST)
+                if party_form.is_valid():
+                    services.change_party_size(
+                        signup=signup, party_size=party_form.cleaned_data["party_size"]
+                    )
+                    message = "party_size"
+            elif action == "absence":
+                occurrence = Occurrence.objects.filter(
+                    event=signup.event, pk=request.POST.get("occurrence") or 0
+                ).first()
+                if occurrence is not None:
+                    services.report_absence(signup=signup, occurrence=occurrence)
+                    message = "absence"
+        except services.SignUpError as error:
+            party_form.add_error(None, str(error))
+        if message:
+            return redirect(f"{request.path}?done={message}")
+    signup.refresh_from_db()
+    return _signup_response(
+        request,
+        signup.event.localized,
+        "events/manage.html",
+        {
+            **manage_context(signup, token=token, party_form=party_form),
+            "done": request.GET.get("done"),
+            "is_new": request.GET.get("new") == "1",
+        },
+    )
+
+
+def manage_context(signup, *, token, party_form):
+    event = signup.event
+    space = event.space.localized if event.space_id else None
+    confirmed = signup.status == SignUpStatus.CONFIRMED
+    if signup.occurrence_id:
+        dates = [signup.occurrence]
+    else:
+        dates = list(Occurrence.objects.filter(event=event).upcoming().order_by("start")[:20])
+    absent = set(signup.absences.values_list("occurrence_id", flat=True))
+    return {
+        "signup": signup,
+        "token": token,
+        "dates": dates,
+        "absent": absent,
+        "space": space,
+        # The exact place, and the join link, once a place is really theirs.
+        "show_address": space is not None and (space.address_is_public or confirmed),
+        "show_join_link": space is not None
+        and bool(space.online_join_url)
+        and (space.show_join_url or confirmed),
+        "party_form": party_form,
+    }
+
+
+def manage_calendar(request, token):
+    """The sign-up's dates as an .ics file to add to a calendar."""
+    signup = SignUp.objects.with_token(token).select_related("event", "occurrence").first()
+    if signup is None or not signup.is_active:
+        return _not_found(request)
+    body = ical.signup_calendar(signup, request=request)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="ibasho.ics"'
+    add_never_cache_headers(response)
+    return response
+
+
+def lost_links(request):
+    """ "Send me my links": new links to every current sign-up made with this address, by
+    e-mail. The page says the same whether or not there are any."""
+    form = LostLinksForm(request.POST or None)
+    sent = False
+    status = 200
+    if request.method == "POST":
+        if is_ratelimited(
+            request,
+            group="ibasho-lost-links",
+            key="ip",
+            rate=settings.IBASHO_SIGNUP_RATE_PER_IP,
+            increment=True,
+        ):
+            form.add_error(None, TOO_MANY)
+            status = 429
+        elif form.is_valid():
+            notifications.send_lost_links(
+                form.cleaned_data["email"], language=translation.get_language()
+            )
+            sent = True
+        else:
+            status = 400
+    response = TemplateResponse(
+        request, "events/lost_links.html", {"form": form, "sent": sent}, status=status
+    )
+    add_never_cache_headers(response)
+    return response

@@ -31,7 +31,8 @@ from spaces.models import LiveStatus
 
 GENERATION_KEY = "ibasho:pages:generation"
 # Paths that are never pages: the admin, sign-in, health, files.
-SKIPPED_PREFIXES = ("/admin/", "/accounts/", "/en/accounts/", "/healthz", "/documents/")
+SKIPPED_PREFIXES = ("/admin/", "/accounts/", "/en/accounts/", "/my/", "/en/my/", "/healthz")
+SKIPPED_PREFIXES += ("/documents/",)
 SKIPPED_PREFIXES += ("/static/", "/media/")
 MAX_PATH_LENGTH = 1024  # longer query strings are served, just not stored
 # Apps whose rows can show on a public page: a write to any of them invalidates cached pages.

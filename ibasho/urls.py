@@ -20,6 +20,7 @@ if settings.DEBUG:
 # Japanese at unprefixed URLs, English under /en/.
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    path("my/", include("events.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

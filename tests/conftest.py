@@ -27,6 +27,13 @@ def has_program(name):
     return shutil.which(name) is not None
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: no rate-limit counts, cached pages or site roots
+    left over from another test."""
+    cache.clear()
+
+
 @pytest.fixture
 def home_page(db):
     """The Japanese home page that the migrations create."""

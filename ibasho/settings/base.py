@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "events",
     "peers",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.simple_translation",
     "wagtail.locales",
@@ -283,6 +284,12 @@ IBASHO_OFFER_CUTOFF_HOURS = int(os.environ.get("IBASHO_OFFER_CUTOFF_HOURS", "3")
 # Nicknames, e-mail addresses, phone numbers and notes are erased this many days after the
 # date (after the last date of a series); anonymous counts stay.
 IBASHO_SIGNUP_RETENTION_DAYS = int(os.environ.get("IBASHO_SIGNUP_RETENTION_DAYS", "30"))
+# Sign-up forms sent per IP address, and per date (or series), before a kind "try again later"
+# (django-ratelimit, counted in the shared cache).
+IBASHO_SIGNUP_RATE_PER_IP = os.environ.get("IBASHO_SIGNUP_RATE_PER_IP", "30/h")
+IBASHO_SIGNUP_RATE_PER_DATE = os.environ.get("IBASHO_SIGNUP_RATE_PER_DATE", "300/h")
+# Behind a proxy, the header with the visitor's address (e.g. HTTP_X_REAL_IP).
+RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
 
 # Anonymous page views are served from the shared cache for at most this long (and never past
 # the next opening or closing); 0 turns the page cache off.

@@ -1,0 +1,70 @@
+"""Dates as iCalendar (RFC 5545): one function makes UIDs, so an occurrence has the same UID in
+every file, e-mail attachment and (later) feed, forever."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+PRODID = "-//Ibasho//Ibasho//JA"
+
+
+def occurrence_uid(occurrence):
+    """The event's translation key (the same for every language of the page, and kept forever)
+    and the date the schedule gave it (RECURRENCE-ID), which a move does not change."""
+    original = occurrence.original_start.astimezone(dt.UTC)
+    return f"{occurrence.event.translation_key}-{original:%Y%m%dT%H%M%SZ}@ibasho"
+
+
+def occurrence_vevent(occurrence, *, title, url="", location="", cancelled=False, sequence=None):
+    vevent = Event()
+    vevent.add("uid", occurrence_uid(occurrence))
+    vevent.add("dtstamp", timezone.now().astimezone(dt.UTC))
+    vevent.add("dtstart", occurrence.start.astimezone(dt.UTC))
+    vevent.add("dtend", occurrence.end.astimezone(dt.UTC))
+    vevent.add("sequence", occurrence.sequence if sequence is None else sequence)
+    vevent.add("last-modified", occurrence.updated_at.astimezone(dt.UTC))
+    vevent.add("summary", title)
+    if location:
+        vevent.add("location", location)
+    if url:
+        vevent.add("url", url)
+    cancelled = cancelled or occurrence.is_cancelled
+    vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    return vevent
+
+
+def signup_calendar(signup, *, request=None, method="PUBLISH", cancelled=False):
+    """The dates of one sign-up: the booked date, or every coming date of an enrolled series.
+    The place is included only where the person may see it. Bytes, CRLF line endings."""
+    from .models import Occurrence, SignUpStatus
+
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", method)
+    event = signup.event
+    if signup.occurrence_id:
+        dates = [signup.occurrence]
+    else:
+        dates = Occurrence.objects.filter(event=event).upcoming().order_by("start")
+    space = event.space
+    location = ""
+    if space is not None and (space.address_is_public or signup.status == SignUpStatus.CONFIRMED):
+        location = space.address or space.title
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    url = request.build_absolute_uri(event.url) if request is not None else base + event.url
+    for occurrence in dates:
+        calendar.add_component(
+            occurrence_vevent(
+                occurrence,
+                title=event.localized.title,
+                url=url,
+                location=location,
+                cancelled=cancelled,
+                # A cancellation must outrank the request the calendar already holds.
+                sequence=occurrence.sequence + (1 if cancelled else 0),
+            )
+        )
+    return calendar.to_ical()

@@ -1,0 +1,368 @@
+"""The sign-up pages as people use them: a nickname is enough, the private manage link, one-click
+cancel, the waiting list, enrolment, and every kind of bad input answered kindly."""
+
+import datetime as dt
+import re
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from bs4 import BeautifulSoup
+from django.core import mail
+from icalendar import Calendar
+
+from events import services
+from events.models import ManageToken, Occurrence, SignUp, SignUpStatus
+from tests.conftest import weekly
+
+JST = ZoneInfo("Asia/Tokyo")
+D = dt.date
+pytestmark = pytest.mark.django_db
+# E-mail leaves after the transaction commits: tests about e-mail run with real commits.
+with_commits = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def at(*args):
+    return dt.datetime(*args, tzinfo=JST)
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    with time_machine.travel(at(2026, 12, 1, 9, 0), tick=False):
+        yield
+
+
+@pytest.fixture
+def hidden_space(make_space):
+    return make_space(
+        title="湖南ほっとスペース",
+        address="みなと町港2丁目5-8 保健センター2階",
+        location_policy="after_signup",
+        finding_the_door="裏の駐車場側の入口からどうぞ。",
+    )
+
+
+@pytest.fixture
+def booking_event(make_event, hidden_space):
+    return make_event(
+        title="月曜・木曜の午後",
+        space=hidden_space,
+        join_mode="booking",
+        capacity=2,
+        rules=[weekly(D(2026, 12, 1), ["TU"])],
+    )
+
+
+@pytest.fixture
+def date(booking_event):
+    return Occurrence.objects.get(event=booking_event, start=at(2026, 12, 8, 13))
+
+
+def signup_url(event, date):
+    return f"{event.url}signup/{date.pk}/"
+
+
+def form_of(client, url):
+    """The form's fields as the browser would send them (hidden one-time key included)."""
+    soup = BeautifulSoup(client.get(url).content, "html.parser")
+    form = soup.find("form", method="post")
+    fields = {}
+    for element in form.find_all(["input", "textarea", "select"]):
+        if element.get("name") and element.get("type") not in ("checkbox", "submit"):
+            fields[element["name"]] = element.get(
+                "value", element.text if element.name == "textarea" else ""
+            )
+    fields.pop("csrfmiddlewaretoken", None)
+    return fields
+
+
+def book(client, event, date, **fields):
+    data = {**form_of(client, signup_url(event, date)), **fields}
+    return client.post(signup_url(event, date), data)
+
+
+def text(response):
+    return BeautifulSoup(response.content, "html.parser").get_text(" ")
+
+
+def test_a_nickname_is_enough_and_the_manage_page_shows_the_place(client, booking_event, date):
+    response = book(client, booking_event, date, nickname="ゆう")
+    assert response.status_code == 302
+    manage_url = response["Location"]
+    assert re.fullmatch(r"/my/[A-Za-z0-9_-]{43}/\?new=1", manage_url)
+    page = text(client.get(manage_url))
+    assert "ブックマーク" in page and "確定" in page and "ゆう" in page
+    # The hidden address is on the manage page of a confirmed booking...
+    assert "みなと町港2丁目5-8" in page and "裏の駐車場側" in page
+    # ...and nowhere public.
+    assert "みなと町港2丁目5-8" not in text(client.get(booking_event.url))
+    assert SignUp.objects.get().status == SignUpStatus.CONFIRMED
+    assert mail.outbox == []  # no e-mail given, none sent
+
+
+def test_the_event_page_sets_no_cookie_and_links_each_date(client, booking_event, date):
+    response = client.get(booking_event.url)
+    assert not response.cookies
+    soup = BeautifulSoup(response.content, "html.parser")
+    links = [a["href"] for a in soup.select(".occurrence__join a")]
+    assert signup_url(booking_event, date) in links
+    assert "残り2席" in soup.get_text()
+
+
+@with_commits
+def test_e_mail_brings_the_link_and_a_calendar_invitation(client, booking_event, date):
+    response = book(client, booking_event, date, nickname="ゆう", email="yu@example.org")
+    manage_url = response["Location"].split("?")[0]
+    [message] = mail.outbox
+    assert message.to == ["yu@example.org"]
+    assert manage_url in message.body and "理由" in message.body
+    [(_name, content, mimetype)] = message.attachments
+    assert mimetype.startswith("text/calendar") and "method=REQUEST" in mimetype
+    calendar = Calendar.from_ical(content)
+    assert calendar["METHOD"] == "REQUEST"
+    [vevent] = calendar.walk("VEVENT")
+    assert vevent["DTSTART"].dt == at(2026, 12, 8, 13)
+    assert "ゆう" not in str(content)  # no personal data in the invitation
+
+
+@with_commits
+def test_the_calendar_download_has_the_same_uid_as_the_e_mail(client, booking_event, date):
+    response = book(client, booking_event, date, email="yu@example.org")
+    manage_url = response["Location"].split("?")[0]
+    download = client.get(manage_url + "calendar.ics")
+    assert download["Content-Type"] == "text/calendar; charset=utf-8"
+    downloaded = Calendar.from_ical(download.content).walk("VEVENT")[0]
+    mailed = Calendar.from_ical(mail.outbox[0].attachments[0][1]).walk("VEVENT")[0]
+    assert downloaded["UID"] == mailed["UID"]
+    assert "みなと町港2丁目5-8" in str(downloaded["LOCATION"])
+
+
+def test_a_double_click_makes_one_booking(client, booking_event, date):
+    data = {**form_of(client, signup_url(booking_event, date)), "nickname": "ゆう"}
+    first = client.post(signup_url(booking_event, date), data)
+    second = client.post(signup_url(booking_event, date), data)
+    assert first["Location"] == second["Location"]
+    assert SignUp.objects.count() == 1
+
+
+@with_commits
+def test_full_then_waiting_then_offered_then_taken(client, booking_event, date):
+    first = book(client, booking_event, date, nickname="あ", party_size="2")["Location"]
+    waiting = book(client, booking_event, date, nickname="い", email="i@example.org")["Location"]
+    assert "キャンセル待ち" in text(client.get(waiting))
+    assert "みなと町港2丁目5-8" not in text(client.get(waiting))  # not confirmed yet
+    assert "満席" in text(client.get(booking_event.url))
+    mail.outbox.clear()
+    client.post(first.split("?")[0], {"action": "cancel"})
+    assert SignUp.objects.get(nickname="あ").status == SignUpStatus.CANCELLED
+    [offer] = mail.outbox
+    link = re.search(r"http://\S+/my/\S+/", offer.body).group(0)
+    assert "次の方" in offer.body
+    offered_page = client.get(urlparse(link).path)
+    assert "席が空きました" in text(offered_page)
+    client.post(waiting.split("?")[0], {"action": "accept"})
+    assert SignUp.objects.get(nickname="い").status == SignUpStatus.CONFIRMED
+    assert "みなと町港2丁目5-8" in text(client.get(waiting.split("?")[0]))
+
+
+def test_cancel_is_one_click_without_a_reason(client, booking_event, date):
+    manage_url = book(client, booking_event, date)["Location"].split("?")[0]
+    page = BeautifulSoup(client.get(manage_url).content, "html.parser")
+    cancel = next(f for f in page.find_all("form") if f.find("input", value="cancel"))
+    assert not cancel.find("textarea") and not cancel.find("input", type="text")
+    response = client.post(manage_url, {"action": "cancel"})
+    assert response.status_code == 302
+    assert "取り消しました" in text(client.get(response["Location"]))
+
+
+def test_changing_the_party_size_is_checked_and_kind(client, booking_event, date):
+    manage_url = book(client, booking_event, date)["Location"].split("?")[0]
+    book(client, booking_event, date)
+    response = client.post(manage_url, {"action": "party_size", "party_size": "2"})
+    assert response.status_code == 200
+    assert "2人分の空きがありません" in text(response)
+    response = client.post(manage_url, {"action": "party_size", "party_size": "two"})
+    assert "1から10までの数字" in text(response)
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["nothing-here", "A" * 43, "x" * 5000, "A" * 42 + "!", "%00"],
+)
+def test_forged_links_get_a_kind_404(client, token):
+    response = client.get(f"/my/{token}/")
+    assert response.status_code == 404
+    assert "このリンクは使えません" in text(response)
+
+
+def test_an_erased_sign_up_link_gets_the_same_404(client, booking_event, date):
+    manage_url = book(client, booking_event, date, nickname="ゆう")["Location"].split("?")[0]
+    with time_machine.travel(at(2027, 2, 1, 9, 0), tick=False):
+        services.erase_personal_data()
+        response = client.get(manage_url)
+    assert response.status_code == 404 and "ゆう" not in text(response)
+    assert not ManageToken.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"nickname": "あ" * 10_000}, "40文字以内"),
+        ({"nickname": "ゆう\r\nBcc: x@example.org"}, "1行で"),
+        ({"nickname": "ゆう\x07"}, "1行で"),
+        ({"note": "こんにちは\x1b[31m"}, "保存できない特殊な文字"),
+        ({"email": "not-an-address"}, "メールアドレスではないようです"),
+        ({"party_size": "0"}, "1から10までの数字"),
+        ({"party_size": "999"}, "センターにご連絡"),
+        ({"party_size": "two"}, "1から10までの数字"),
+        ({"wants_reminder": "on"}, "メールアドレスを"),
+        ({"form_key": ""}, "もう一度送って"),
+        ({"form_key": "short"}, "もう一度送って"),
+    ],
+)
+def test_bad_input_gets_a_kind_message_and_loses_nothing(
+    client, booking_event, date, fields, message
+):
+    data = {"nickname": "ゆう", "note": "入口で迎えてほしいです", **fields}
+    response = book(client, booking_event, date, **data)
+    assert response.status_code == 400
+    page = BeautifulSoup(response.content, "html.parser")
+    assert message in page.get_text()
+    kept = page.find("textarea", attrs={"name": "note"})
+    if "note" not in fields:
+        assert kept.text.strip() == "入口で迎えてほしいです"
+    assert not SignUp.objects.exists()
+
+
+def test_html_in_every_field_is_shown_as_text(client, booking_event, date):
+    script = "<script>alert(1)</script>"
+    response = book(client, booking_event, date, nickname=script[:40], note=script)
+    page = client.get(response["Location"]).content.decode()
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+
+
+@pytest.mark.parametrize("when", ["cancelled", "past"])
+def test_no_booking_for_a_cancelled_or_past_date(client, booking_event, date, when):
+    data = form_of(client, signup_url(booking_event, date))
+    if when == "cancelled":
+        services.cancel_occurrence(occurrence=date, message="お休みします")
+        response = client.post(signup_url(booking_event, date), data)
+    else:
+        with time_machine.travel(at(2026, 12, 8, 13, 30), tick=False):
+            response = client.post(signup_url(booking_event, date), data)
+    assert response.status_code == 409
+    assert ("中止" if when == "cancelled" else "始まっているか") in text(response)
+    assert not SignUp.objects.exists()
+
+
+def test_an_unknown_date_or_a_date_of_another_event_is_404(client, booking_event, make_event):
+    other = make_event(join_mode="booking", rules=[weekly(D(2026, 12, 1), ["WE"])])
+    other_date = Occurrence.objects.filter(event=other).first()
+    assert client.get(f"{booking_event.url}signup/{other_date.pk}/").status_code == 404
+    assert client.get(f"{booking_event.url}signup/99999999/").status_code == 404
+
+
+def test_the_honeypot_keeps_out_form_fillers_with_a_message(client, booking_event, date):
+    response = book(client, booking_event, date, website="http://spam.example")
+    assert response.status_code == 400
+    assert "空のまま" in text(response)
+    assert not SignUp.objects.exists()
+
+
+def test_too_many_sign_ups_from_one_address_get_a_kind_429(client, booking_event, date, settings):
+    settings.IBASHO_SIGNUP_RATE_PER_IP = "3/h"
+    for _ in range(3):
+        assert book(client, booking_event, date).status_code == 302
+    response = book(client, booking_event, date, nickname="ゆう", note="よろしくお願いします")
+    assert response.status_code == 429
+    page = BeautifulSoup(response.content, "html.parser")
+    assert "少し時間をおいて" in page.get_text()
+    assert page.find("input", attrs={"name": "nickname"})["value"] == "ゆう"
+    # Another address is not affected.
+    data = form_of(client, signup_url(booking_event, date))
+    other = client.post(signup_url(booking_event, date), data, REMOTE_ADDR="192.0.2.7")
+    assert other.status_code == 302
+
+
+def test_i_might_come_is_one_button_and_can_be_taken_back(client, make_event):
+    event = make_event(join_mode="maybe", rules=[weekly(D(2026, 12, 1), ["WE"])])
+    date = Occurrence.objects.filter(event=event).first()
+    page = BeautifulSoup(client.get(signup_url(event, date)).content, "html.parser")
+    visible = [
+        i
+        for i in page.find("form", method="post").find_all(["input", "textarea"])
+        if i.get("type") != "hidden"
+    ]
+    assert [i["name"] for i in visible] == ["website"]  # only the honeypot, hidden from sight
+    response = book(client, event, date)
+    assert SignUp.objects.get().kind == "maybe"
+    client.post(response["Location"].split("?")[0], {"action": "cancel"})
+    assert SignUp.objects.get().status == SignUpStatus.CANCELLED
+
+
+@pytest.fixture
+def family_class(make_space, make_event):
+    return make_event(
+        title="家族教室",
+        kind="family_class",
+        space=make_space(title="家族のための相談室"),
+        join_mode="enrolment",
+        capacity=10,
+        intake_required=True,
+        rules=[weekly(D(2026, 12, 5), ["SA"], count=3)],
+    )
+
+
+def test_enrolment_needs_one_way_to_reach_the_family(client, family_class):
+    url = f"{family_class.url}enrol/"
+    data = {**form_of(client, url), "nickname": "山田", "relationship": "母"}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "メールアドレスか電話番号" in text(response)
+    response = client.post(url, {**data, "phone": "090-1234-5678", "party_size": "2"})
+    assert response.status_code == 302
+    signup = SignUp.objects.get()
+    assert (signup.status, signup.party_size, signup.phone) == ("pending", 2, "090-1234-5678")
+    assert "お話" in text(client.get(response["Location"]))
+
+
+def test_an_enrolled_family_can_say_they_miss_one_date(client, family_class):
+    url = f"{family_class.url}enrol/"
+    data = {**form_of(client, url), "nickname": "山田", "email": "yamada@example.org"}
+    manage_url = client.post(url, data)["Location"].split("?")[0]
+    services.decide_enrolment(signup=SignUp.objects.get(), accept=True)
+    second = Occurrence.objects.filter(event=family_class).order_by("start")[1]
+    response = client.post(manage_url, {"action": "absence", "occurrence": second.pk})
+    assert response.status_code == 302
+    assert SignUp.objects.get().absences.get().occurrence == second
+    assert SignUp.objects.get().status == SignUpStatus.CONFIRMED
+
+
+@with_commits
+def test_send_me_my_links(client, booking_event, date):
+    book(client, booking_event, date, email="yu@example.org")
+    mail.outbox.clear()
+    response = client.post("/my/", {"email": "YU@example.org"})
+    assert response.status_code == 200
+    [message] = mail.outbox
+    assert re.search(r"/my/[A-Za-z0-9_-]{43}/", message.body)
+    sent_page = text(response)
+    mail.outbox.clear()
+    unknown = client.post("/my/", {"email": "nobody@example.org"})
+    assert text(unknown) == sent_page  # says the same: nobody learns who signed up
+    assert mail.outbox == []
+
+
+@with_commits
+def test_english_sign_ups_get_english_pages_and_mail(client, booking_event, date, en_locale):
+    english = booking_event.copy_for_translation(en_locale, copy_parents=True, alias=False)
+    english.title = "Monday and Thursday afternoons"
+    english.save_revision().publish()
+    url = f"{english.url}signup/{date.pk}/"
+    data = {**form_of(client, url), "email": "yu@example.org"}
+    response = client.post(url, data)
+    assert response["Location"].startswith("/en/my/")
+    assert "Your place is confirmed" in text(client.get(response["Location"]))
+    assert "Your place" in mail.outbox[0].subject
+    assert "/en/my/" in mail.outbox[0].body
