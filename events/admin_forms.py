@@ -1,11 +1,16 @@
-"""The staff form for changing a single date: it routes each change through the services."""
+"""Staff forms in the admin: changing a single date, and the sign-ups staff take by phone or on
+paper. Each routes its change through the services."""
+
+import datetime as dt
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from . import services
-from .models import Occurrence, OccurrenceStatus
+from .forms import PHONE, SignUpBaseForm, free_text, single_line, too_long
+from .models import MAX_PARTY_SIZE, Occurrence, OccurrenceStatus
 
 
 class OccurrenceForm(WagtailAdminModelForm):
@@ -62,3 +67,114 @@ class OccurrenceForm(WagtailAdminModelForm):
             occurrence.capacity = capacity
             occurrence.save(update_fields=["capacity", "updated_at"])
         return occurrence
+
+
+# --- Sign-ups taken by staff ---------------------------------------------------------------------
+
+
+class StaffBookingForm(SignUpBaseForm):
+    """A booking for someone who phoned or handed in a paper slip: no e-mail needed. The hidden
+    one-time key makes a double click or a resent form one booking, as online."""
+
+    website = None  # staff need no trap for automated sign-ups
+
+    nickname = forms.CharField(
+        label=_("nickname (optional)"),
+        help_text=_("Leave it empty and the list says “Anonymous”."),
+        required=False,
+        max_length=40,
+        error_messages=too_long(40),
+    )
+    party_size = forms.IntegerField(
+        label=_("number of people"),
+        min_value=1,
+        max_value=MAX_PARTY_SIZE,
+        initial=1,
+        error_messages={
+            "max_value": _(
+                "At most %(limit_value)s people in one sign-up. For a larger group, add a "
+                "second sign-up."
+            ),
+            "min_value": _("There must be at least one person."),
+        },
+    )
+    note = forms.CharField(
+        label=_("note (optional)"),
+        help_text=_("For example: “comes with her mother”, “needs a seat near the door”."),
+        required=False,
+        max_length=500,
+        error_messages=too_long(500),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_nickname(self):
+        return single_line(self.cleaned_data["nickname"])
+
+    def clean_note(self):
+        return free_text(self.cleaned_data["note"])
+
+
+class StaffEnrolmentForm(StaffBookingForm):
+    """A family enrolled in a whole series by staff, for example after a phone consultation."""
+
+    relationship = forms.CharField(
+        label=_("relationship to the person (optional)"),
+        required=False,
+        max_length=40,
+        error_messages=too_long(40),
+    )
+    phone = forms.CharField(
+        label=_("phone (optional)"),
+        required=False,
+        max_length=30,
+        error_messages=too_long(30),
+    )
+
+    field_order = ["nickname", "relationship", "phone", "party_size", "note"]
+
+    def clean_relationship(self):
+        return single_line(self.cleaned_data["relationship"])
+
+    def clean_phone(self):
+        phone = single_line(self.cleaned_data["phone"])
+        if phone and not PHONE.fullmatch(phone):
+            raise forms.ValidationError(
+                _("Please write the phone number with digits (hyphens are fine)."), code="phone"
+            )
+        return phone
+
+
+class AttendedForm(forms.Form):
+    """How many people of one sign-up came; empty when nobody has counted yet."""
+
+    attended = forms.IntegerField(
+        label=_("people who came"),
+        min_value=0,
+        max_value=99,
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 0, "max": 99, "inputmode": "numeric"}),
+    )
+
+
+class MonthForm(forms.Form):
+    """The month of a report, from the query string; this month by default."""
+
+    month = forms.DateField(
+        label=_("month"),
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        error_messages={"invalid": _("Choose a month, written like 2026-04.")},
+    )
+
+    def clean_month(self):
+        today = timezone.localdate()
+        month = (self.cleaned_data["month"] or today).replace(day=1)
+        if abs(month.year - today.year) > 10:
+            raise forms.ValidationError(_("Please choose a month within ten years of today."))
+        return month
+
+    def month_range(self):
+        """The first day of the month and the first day of the next."""
+        first = self.cleaned_data["month"]
+        return first, (first + dt.timedelta(days=32)).replace(day=1)

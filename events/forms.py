@@ -144,6 +144,13 @@ class SignUpBaseForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Browsers cut pasted text at `maxlength` without a word; the server says so kindly
+        # instead, and keeps what was typed.
+        for field in self.fields.values():
+            field.widget.attrs.pop("maxlength", None)
+
     def clean_form_key(self):
         key = self.cleaned_data["form_key"]
         if not is_form_key(key):
@@ -221,6 +228,17 @@ class BookingForm(SignUpBaseForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    # Shown (and needed) only when this browser has already booked this date.
+    another_person = forms.BooleanField(
+        label=_("Yes, this is another sign-up (for someone else)"), required=False
+    )
+
+    def __init__(self, *args, already_booked=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.already_booked = already_booked
+        if not already_booked:
+            del self.fields["another_person"]
+
     def clean_nickname(self):
         return single_line(self.cleaned_data["nickname"])
 
@@ -229,6 +247,15 @@ class BookingForm(SignUpBaseForm):
 
     def clean(self):
         data = super().clean()
+        if self.already_booked and not data.get("another_person"):
+            self.add_error(
+                "another_person",
+                _(
+                    "This browser has already booked this date. To change the number of people "
+                    "or cancel, use the page you got then. If this is for someone else, tick the "
+                    "box and send again."
+                ),
+            )
         if data.get("wants_reminder") and not data.get("email"):
             self.add_error(
                 "email", _("To get a reminder, please give an e-mail address (or untick the box).")

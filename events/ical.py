@@ -17,13 +17,14 @@ def occurrence_uid(occurrence):
     return f"{occurrence.event.translation_key}-{original:%Y%m%dT%H%M%SZ}@ibasho"
 
 
-def occurrence_vevent(occurrence, *, title, url="", location="", cancelled=False, sequence=None):
+def occurrence_vevent(occurrence, *, title, url="", location="", cancelled=False):
     vevent = Event()
     vevent.add("uid", occurrence_uid(occurrence))
     vevent.add("dtstamp", timezone.now().astimezone(dt.UTC))
     vevent.add("dtstart", occurrence.start.astimezone(dt.UTC))
     vevent.add("dtend", occurrence.end.astimezone(dt.UTC))
-    vevent.add("sequence", occurrence.sequence if sequence is None else sequence)
+    # Every change to a date raises its sequence, so calendars take the newest version.
+    vevent.add("sequence", occurrence.sequence)
     vevent.add("last-modified", occurrence.updated_at.astimezone(dt.UTC))
     vevent.add("summary", title)
     if location:
@@ -35,9 +36,10 @@ def occurrence_vevent(occurrence, *, title, url="", location="", cancelled=False
     return vevent
 
 
-def signup_calendar(signup, *, request=None, method="PUBLISH", cancelled=False):
-    """The dates of one sign-up: the booked date, or every coming date of an enrolled series.
-    The place is included only where the person may see it. Bytes, CRLF line endings."""
+def signup_calendar(signup, *, request=None, method="PUBLISH", occurrences=None):
+    """The dates of one sign-up (the booked date, or every coming date of an enrolled series),
+    or just `occurrences` (a date that changed). The place is included only where the person
+    may see it. Bytes, CRLF line endings."""
     from .models import Occurrence, SignUpStatus
 
     calendar = Calendar()
@@ -45,26 +47,24 @@ def signup_calendar(signup, *, request=None, method="PUBLISH", cancelled=False):
     calendar.add("version", "2.0")
     calendar.add("method", method)
     event = signup.event
-    if signup.occurrence_id:
-        dates = [signup.occurrence]
-    else:
-        dates = Occurrence.objects.filter(event=event).upcoming().order_by("start")
+    if occurrences is None and signup.occurrence_id:
+        occurrences = [signup.occurrence]
+    elif occurrences is None:
+        occurrences = Occurrence.objects.filter(event=event).upcoming().order_by("start")
     space = event.space
     location = ""
     if space is not None and (space.address_is_public or signup.status == SignUpStatus.CONFIRMED):
         location = space.address or space.title
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     url = request.build_absolute_uri(event.url) if request is not None else base + event.url
-    for occurrence in dates:
+    for occurrence in occurrences:
         calendar.add_component(
             occurrence_vevent(
                 occurrence,
                 title=event.localized.title,
                 url=url,
                 location=location,
-                cancelled=cancelled,
-                # A cancellation must outrank the request the calendar already holds.
-                sequence=occurrence.sequence + (1 if cancelled else 0),
+                cancelled=method == "CANCEL",
             )
         )
     return calendar.to_ical()

@@ -702,6 +702,9 @@ class SignUp(models.Model):
     )
     # The hash of the form's one-time key: a double click or a resubmitted form finds this row.
     submission_key = models.CharField(max_length=64, blank=True, editable=False)
+    # A hash of the browser's CSRF secret and the date: the same browser booking the same date
+    # again is asked whether it is for someone else. Meaningless without the cookie; erased.
+    browser_key = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     queued_at = models.DateTimeField(_("in line since"), default=timezone.now)
     # An offer that was not taken up in time: still on the list, but the next offer goes to
     # someone else first.

@@ -25,7 +25,7 @@ def manage_link(token, language):
         return _absolute(reverse("signup-manage", kwargs={"token": token}))
 
 
-def _send(signup, template, context, *, method=None, cancelled=False):
+def _send(signup, template, context, *, method=None, occurrences=None):
     """Render `email/<template>.txt` in the sign-up's language and send it, with the dates as
     an .ics attachment when `method` is given. Only ids reach the log."""
     with translation.override(signup.language):
@@ -35,7 +35,7 @@ def _send(signup, template, context, *, method=None, cancelled=False):
         body = render_to_string(f"email/{template}.txt", context)
         message = EmailMultiAlternatives(subject, body, to=[signup.email])
         if method:
-            calendar = ical.signup_calendar(signup, method=method, cancelled=cancelled)
+            calendar = ical.signup_calendar(signup, method=method, occurrences=occurrences)
             message.attach("ibasho.ics", calendar, f"text/calendar; charset=utf-8; method={method}")
     try:
         message.send()
@@ -76,3 +76,35 @@ def send_lost_links(email, *, language):
     first = signups[0]
     first.language = language
     transaction.on_commit(lambda: _send(first, "lost_links", {"links": links}))
+
+
+def send_date_changed(occurrence, *, cancelled):
+    """The organiser cancelled or moved a date: everyone who gave an e-mail and holds a place,
+    waits for one, or is enrolled in the series hears of it, with the calendar updated (the
+    same UID, a higher SEQUENCE; METHOD:CANCEL for a cancellation)."""
+    from .models import SignUp, SignUpKind, SignUpStatus
+    from .services import new_manage_link
+
+    on_date = SignUp.objects.filter(occurrence=occurrence)
+    enrolled = SignUp.objects.filter(
+        event=occurrence.event_id, kind=SignUpKind.ENROLMENT, status=SignUpStatus.CONFIRMED
+    )
+    people = (
+        (on_date | enrolled)
+        .active()
+        .exclude(email="")
+        .exclude(kind=SignUpKind.MAYBE)
+        .select_related("event", "occurrence")
+    )
+    template = "date_cancelled" if cancelled else "date_moved"
+    for signup in people:
+        link = manage_link(new_manage_link(signup=signup), signup.language)
+        transaction.on_commit(
+            lambda signup=signup, link=link: _send(
+                signup,
+                template,
+                {"link": link, "date": occurrence},
+                method="CANCEL" if cancelled else "REQUEST",
+                occurrences=[occurrence],
+            )
+        )

@@ -80,6 +80,9 @@ def sync_occurrences(*, event, until=None, now=None):
             o.original_start: o for o in Occurrence.objects.filter(event=event, end__gt=now)
         }
         to_create, to_update = [], []
+        # Dates that were on and are now off (a closure, a holiday, a schedule edit): the people
+        # who signed up are told.
+        newly_cancelled = set()
         for start, end in sorted(wanted.items()):
             if end <= now:
                 continue
@@ -115,6 +118,8 @@ def sync_occurrences(*, event, until=None, now=None):
             if changed or occurrence.message != message:
                 if occurrence.end != end or occurrence.status != status:
                     occurrence.sequence += 1
+                if not occurrence.is_cancelled and status == OccurrenceStatus.CANCELLED:
+                    newly_cancelled.add(occurrence.pk)
                 occurrence.start, occurrence.end, occurrence.space = start, end, space
                 occurrence.status, occurrence.cancel_reason, occurrence.message = (
                     status,
@@ -128,6 +133,8 @@ def sync_occurrences(*, event, until=None, now=None):
                 continue
             if occurrence.original_start.date() > until:
                 continue  # beyond this sync's reach, not removed from the schedule
+            if not occurrence.is_cancelled:
+                newly_cancelled.add(occurrence.pk)
             occurrence.status = OccurrenceStatus.CANCELLED
             occurrence.cancel_reason = CancelReason.SCHEDULE_CHANGED
             occurrence.message = ""
@@ -147,6 +154,9 @@ def sync_occurrences(*, event, until=None, now=None):
         for occurrence in to_update:
             occurrence.updated_at = now
         Occurrence.objects.bulk_update(to_update, fields)
+        for occurrence in to_update:
+            if occurrence.pk in newly_cancelled:
+                notifications.send_date_changed(occurrence, cancelled=True)
     if to_create or to_update:
         # Bulk writes send no post_save; tell caches of public pages and feeds.
         occurrences_changed.send(sender=Occurrence, event=event)
@@ -188,6 +198,7 @@ def cancel_occurrence(*, occurrence, message=""):
         occurrence.edited = True
         occurrence.sequence += 1
         occurrence.save()
+        notifications.send_date_changed(occurrence, cancelled=True)
     return occurrence
 
 
@@ -202,12 +213,15 @@ def move_occurrence(*, occurrence, start, end, space=None, message=""):
         occurrence.start, occurrence.end = start, end
         if space is not None:
             occurrence.space = _space_in_main_language(space)
+        was_cancelled = occurrence.is_cancelled
         occurrence.status = OccurrenceStatus.SCHEDULED
         occurrence.cancel_reason = CancelReason.NONE
         occurrence.message = message
         occurrence.edited = True
         occurrence.sequence += 1
         occurrence.save()
+        if not was_cancelled:
+            notifications.send_date_changed(occurrence, cancelled=False)
     return occurrence
 
 
@@ -229,7 +243,8 @@ class SignUpError(Exception):
 
 
 def _locked(queryset):
-    return queryset.select_for_update() if LOCK_ROWS else queryset
+    # Only the scarce row itself: not the page rows a select_related joins in.
+    return queryset.select_for_update(of=("self",)) if LOCK_ROWS else queryset
 
 
 def _lock_place(*, occurrence=None, event=None):
@@ -340,6 +355,7 @@ def book_place(
     wants_reminder=False,
     language="ja",
     source=SignUpSource.WEB,
+    browser_key="",
     now=None,
 ):
     """Book a date: confirmed while places are left and nobody is waiting, otherwise on the
@@ -368,6 +384,7 @@ def book_place(
             wants_reminder=wants_reminder,
             language=language,
             source=source,
+            browser_key=browser_key,
         )
     return signup, token, True
 
@@ -626,6 +643,7 @@ def erase_personal_data(*, now=None):
             phone="",
             note="",
             submission_key="",
+            browser_key="",
             erased_at=now,
         )
     return erased

@@ -32,3 +32,12 @@ def token_for(form_key):
         settings.SECRET_KEY.encode(), b"ibasho-signup:" + form_key.encode(), hashlib.sha256
     ).digest()
     return urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def browser_key(csrf_secret, scope):
+    """A key for "this browser, this date" from the CSRF cookie's secret, or "" without one."""
+    if not csrf_secret:
+        return ""
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"ibasho-browser:{scope}:{csrf_secret}".encode(), "sha256"
+    ).hexdigest()

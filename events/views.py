@@ -31,7 +31,7 @@ from .i18n import pages_in_current_language
 from .models import JoinMode, Occurrence, SignUp, SignUpKind, SignUpStatus
 from .recurrence import site_zone
 from .schema_org import event_data, to_json_ld
-from .signup_tokens import new_form_key
+from .signup_tokens import browser_key, hash_token, is_form_key, new_form_key
 
 PAGE_SIZE = 60
 
@@ -187,10 +187,21 @@ def signup(request, *, event, occurrence_id):
         raise Http404
     form_class = modes[source.join_mode]
     context = {"occurrence": occurrence, "places_left": services.places_left(occurrence=occurrence)}
+    extra = {}
+    browser = browser_key(request.META.get("CSRF_COOKIE"), f"date-{occurrence.pk}")
+    if form_class is BookingForm and browser:
+        # A resubmitted form (a double click) is not a second booking: the service returns the
+        # first one.
+        key = request.POST.get("form_key", "")
+        resubmitted = (
+            is_form_key(key) and SignUp.objects.filter(submission_key=hash_token(key)).exists()
+        )
+        booked = SignUp.objects.active().filter(occurrence=occurrence, browser_key=browser)
+        extra["already_booked"] = not resubmitted and booked.exists()
     if request.method != "POST":
-        form = form_class(initial={"form_key": new_form_key()})
+        form = form_class(initial={"form_key": new_form_key()}, **extra)
         return _signup_response(request, event, "events/signup.html", {**context, "form": form})
-    form = form_class(request.POST)
+    form = form_class(request.POST, **extra)
     context["form"] = form
     if _rate_limited(request, scope=f"date-{occurrence.pk}"):
         form.add_error(None, TOO_MANY)
@@ -217,6 +228,7 @@ def signup(request, *, event, occurrence_id):
                 note=data["note"],
                 wants_reminder=data["wants_reminder"],
                 language=language,
+                browser_key=browser,
             )
     except services.SignUpError as error:
         form.add_error(None, str(error))
@@ -322,6 +334,7 @@ def manage(request, token):
             **manage_context(signup, token=token, party_form=party_form),
             "done": request.GET.get("done"),
             "is_new": request.GET.get("new") == "1",
+            "bookmark_url": request.build_absolute_uri(request.path),
         },
     )
 

@@ -1,11 +1,16 @@
 from django.db import transaction
+from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton, ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from . import admin_views
 from .admin_forms import OccurrenceForm
 from .models import ClosedDays, Occurrence
 from .services import sync_all_events
@@ -23,6 +28,35 @@ class DatesPermissionPolicy(ModelPermissionPolicy):
 register_permission_policy(Occurrence, DatesPermissionPolicy(Occurrence))
 
 
+def signups_button(button_class, occurrence, user, **kwargs):
+    """A link to a date's sign-ups, for those who may see them."""
+    if admin_views.can_manage_signups(user, occurrence.event):
+        return [
+            button_class(
+                _("Sign-ups"),
+                url=reverse("events_day_signups", args=[occurrence.pk]),
+                icon_name="clipboard-list",
+                **kwargs,
+            )
+        ]
+    return []
+
+
+class OccurrenceIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("event")  # each row shows its title
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        return [*buttons, *signups_button(ListingButton, instance, self.request.user, priority=5)]
+
+
+class OccurrenceEditView(generic.EditView):
+    @cached_property
+    def header_buttons(self):
+        return signups_button(HeaderButton, self.object, self.request.user)
+
+
 class OccurrenceViewSet(ModelViewSet):
     model = Occurrence
     icon = "date"
@@ -33,6 +67,8 @@ class OccurrenceViewSet(ModelViewSet):
     list_filter = ["event", "status", "edited"]
     search_fields = ["event__title", "message"]
     ordering = ["start"]
+    index_view_class = OccurrenceIndexView
+    edit_view_class = OccurrenceEditView
 
     def get_form_class(self, for_update=False):
         return OccurrenceForm
@@ -83,3 +119,43 @@ class ClosedDaysViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_closed_days_viewset():
     return ClosedDaysViewSet("closed-days")
+
+
+# Sign-ups: a date's list (from the Dates listing), staff-entered sign-ups, and monthly counts.
+@hooks.register("register_admin_urls")
+def register_signup_urls():
+    return [
+        path(
+            "signups/date/<int:occurrence_id>/",
+            admin_views.day_signups,
+            name="events_day_signups",
+        ),
+        path(
+            "signups/date/<int:occurrence_id>/add-booking/",
+            admin_views.add_booking,
+            name="events_add_booking",
+        ),
+        path(
+            "signups/date/<int:occurrence_id>/add-enrolment/",
+            admin_views.add_enrolment,
+            name="events_add_enrolment",
+        ),
+        path(
+            "signups/date/<int:occurrence_id>/<int:signup_id>/",
+            admin_views.signup_action,
+            name="events_signup_action",
+        ),
+        path("signups/attendance/", admin_views.attendance, name="events_attendance"),
+    ]
+
+
+class AttendanceMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_views.can_see_attendance(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_attendance_menu_item():
+    return AttendanceMenuItem(
+        _("Attendance"), reverse("events_attendance"), icon_name="table", order=212
+    )

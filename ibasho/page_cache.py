@@ -51,9 +51,9 @@ def bump_generation():
 
 
 def invalidate_pages(**kwargs):
-    """Signal receiver: drop cached pages now and again once the transaction commits, so a
-    page rendered from the old data in between is not kept either."""
-    bump_generation()
+    """Signal receiver: drop cached pages once the transaction commits (at once outside one).
+    A page rendered from the old data before the commit was stored under the old generation,
+    so it is dropped too; and nothing is written to the cache while a row lock is held."""
     transaction.on_commit(bump_generation)
 
 

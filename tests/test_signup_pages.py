@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from bs4 import BeautifulSoup
 from django.core import mail
+from django.test import Client
 from icalendar import Calendar
 
 from events import services
@@ -148,7 +149,7 @@ def test_a_double_click_makes_one_booking(client, booking_event, date):
 
 @with_commits
 def test_full_then_waiting_then_offered_then_taken(client, booking_event, date):
-    first = book(client, booking_event, date, nickname="あ", party_size="2")["Location"]
+    first = book(Client(), booking_event, date, nickname="あ", party_size="2")["Location"]
     waiting = book(client, booking_event, date, nickname="い", email="i@example.org")["Location"]
     assert "キャンセル待ち" in text(client.get(waiting))
     assert "みなと町港2丁目5-8" not in text(client.get(waiting))  # not confirmed yet
@@ -178,7 +179,7 @@ def test_cancel_is_one_click_without_a_reason(client, booking_event, date):
 
 def test_changing_the_party_size_is_checked_and_kind(client, booking_event, date):
     manage_url = book(client, booking_event, date)["Location"].split("?")[0]
-    book(client, booking_event, date)
+    book(Client(), booking_event, date)  # someone else takes the other place
     response = client.post(manage_url, {"action": "party_size", "party_size": "2"})
     assert response.status_code == 200
     assert "2人分の空きがありません" in text(response)
@@ -272,8 +273,8 @@ def test_the_honeypot_keeps_out_form_fillers_with_a_message(client, booking_even
 
 def test_too_many_sign_ups_from_one_address_get_a_kind_429(client, booking_event, date, settings):
     settings.IBASHO_SIGNUP_RATE_PER_IP = "3/h"
-    for _ in range(3):
-        assert book(client, booking_event, date).status_code == 302
+    for _ in range(3):  # three people at one address (a family, a library)
+        assert book(Client(), booking_event, date).status_code == 302
     response = book(client, booking_event, date, nickname="ゆう", note="よろしくお願いします")
     assert response.status_code == 429
     page = BeautifulSoup(response.content, "html.parser")
@@ -366,3 +367,65 @@ def test_english_sign_ups_get_english_pages_and_mail(client, booking_event, date
     assert "Your place is confirmed" in text(client.get(response["Location"]))
     assert "Your place" in mail.outbox[0].subject
     assert "/en/my/" in mail.outbox[0].body
+
+
+@with_commits
+def test_a_cancelled_date_is_taken_out_of_the_calendar_with_a_kind_word(
+    client, booking_event, date
+):
+    book(client, booking_event, date, email="yu@example.org")
+    book(client, booking_event, date)  # no e-mail: nothing to send
+    [confirmation] = mail.outbox
+    mail.outbox.clear()
+    services.cancel_occurrence(occurrence=date, message="職員研修のためお休みします")
+    [message] = mail.outbox
+    assert message.to == ["yu@example.org"] and "中止" in message.subject
+    assert "職員研修のためお休みします" in message.body
+    before = Calendar.from_ical(confirmation.attachments[0][1]).walk("VEVENT")[0]
+    after_calendar = Calendar.from_ical(message.attachments[0][1])
+    after = after_calendar.walk("VEVENT")[0]
+    assert after_calendar["METHOD"] == "CANCEL" and after["STATUS"] == "CANCELLED"
+    assert after["UID"] == before["UID"] and after["SEQUENCE"] > before["SEQUENCE"]
+
+
+@with_commits
+def test_a_moved_date_updates_the_calendar_in_place(client, booking_event, date):
+    book(client, booking_event, date, email="yu@example.org")
+    [confirmation] = mail.outbox
+    mail.outbox.clear()
+    services.move_occurrence(occurrence=date, start=at(2026, 12, 8, 14), end=at(2026, 12, 8, 17))
+    [message] = mail.outbox
+    calendar = Calendar.from_ical(message.attachments[0][1])
+    vevent = calendar.walk("VEVENT")[0]
+    before = Calendar.from_ical(confirmation.attachments[0][1]).walk("VEVENT")[0]
+    assert calendar["METHOD"] == "REQUEST" and vevent["UID"] == before["UID"]
+    assert vevent["DTSTART"].dt == at(2026, 12, 8, 14) and vevent["SEQUENCE"] > before["SEQUENCE"]
+    assert "14:00" in message.body
+
+
+@with_commits
+def test_closed_days_tell_the_people_who_booked(client, booking_event, date):
+    from events.models import ClosedDays
+
+    book(client, booking_event, date, email="yu@example.org")
+    mail.outbox.clear()
+    ClosedDays.objects.create(first_day=D(2026, 12, 8), last_day=D(2026, 12, 8), message="点検日")
+    services.sync_all_events()
+    [message] = mail.outbox
+    assert "点検日" in message.body
+    services.sync_all_events()
+    assert len(mail.outbox) == 1  # once
+
+
+def test_the_same_browser_booking_the_same_date_again_is_asked_first(client, booking_event, date):
+    first = book(client, booking_event, date, nickname="ゆう")
+    assert first.status_code == 302
+    again = book(client, booking_event, date, nickname="ゆう")
+    assert again.status_code == 400
+    assert "このブラウザから" in text(again)
+    assert SignUp.objects.count() == 1
+    confirmed = book(client, booking_event, date, nickname="ゆうの母", another_person="on")
+    assert confirmed.status_code == 302
+    assert SignUp.objects.count() == 2
+    # Another browser is not asked.
+    assert book(Client(), booking_event, date).status_code == 302

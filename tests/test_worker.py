@@ -54,3 +54,19 @@ def test_worker_and_beat_run_periodic_jobs_without_a_broker_server(tmp_path):
         except subprocess.TimeoutExpired:
             worker.kill()
             worker.wait()
+
+
+def test_every_periodic_job_is_a_registered_task():
+    from ibasho.celery import app
+
+    app.loader.import_default_modules()
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert entry["task"] in app.tasks, name
+
+
+def test_periodic_sign_up_jobs_are_idempotent(db):
+    from events import tasks
+
+    assert tasks.pass_on_expired_offers() == 0
+    assert tasks.erase_expired_personal_data() == 0
+    assert tasks.erase_expired_personal_data() == 0

@@ -223,6 +223,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "spaces.tasks.clear_expired_live_statuses",
         "schedule": crontab(hour=3, minute=40),
     },
+    "pass-on-expired-offers": {
+        "task": "events.tasks.pass_on_expired_offers",
+        "schedule": crontab(minute="*/10"),
+    },
+    "erase-expired-personal-data": {
+        "task": "events.tasks.erase_expired_personal_data",
+        "schedule": crontab(hour=4, minute=20),
+    },
     "record-heartbeat": {
         "task": "ibasho.tasks.record_heartbeat",
         "schedule": float(os.environ.get("IBASHO_HEARTBEAT_SECONDS", "60")),

@@ -15,3 +15,5 @@ MEDIA_ROOT = VAR_DIR / "test-media"
 IBASHO_DEMO_ACCOUNTS = True
 # Tests look at freshly rendered pages; tests/test_page_cache.py turns the cache on.
 IBASHO_PAGE_CACHE_SECONDS = 0
+# Live-server tests answer each request in its own thread: close its connection afterwards.
+DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -1,0 +1,284 @@
+"""Staff pages for sign-ups in the Wagtail admin: one date's list to print, with the actions on
+each sign-up; sign-ups taken by phone or on paper; and monthly counts for reports. URLs carry
+ids only, never a name."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from . import services
+from .admin_forms import AttendedForm, MonthForm, StaffBookingForm, StaffEnrolmentForm
+from .models import (
+    Absence,
+    EventPage,
+    JoinMode,
+    Occurrence,
+    SignUp,
+    SignUpKind,
+    SignUpSource,
+    SignUpStatus,
+)
+from .recurrence import site_zone
+from .signup_tokens import new_form_key
+
+event_permission_policy = PagePermissionPolicy(EventPage)
+
+
+def can_manage_signups(user, event):
+    """Whoever may edit an event's page may see and change who signed up for it."""
+    return event.permissions_for_user(user).can_edit()
+
+
+def can_see_attendance(user):
+    """The monthly counts hold no names: anyone who may edit some event may read them."""
+    if user.is_superuser:
+        return user.is_active
+    return event_permission_policy.instances_user_has_permission_for(user, "change").exists()
+
+
+def _date_for_staff(request, occurrence_id):
+    occurrence = get_object_or_404(
+        Occurrence.objects.select_related("event", "space"), pk=occurrence_id
+    )
+    if not can_manage_signups(request.user, occurrence.event):
+        raise PermissionDenied
+    return occurrence
+
+
+def _signups_of(occurrence):
+    """The bookings and "maybe"s of a date, and the enrolments in its series."""
+    return SignUp.objects.filter(
+        Q(occurrence=occurrence) | Q(event_id=occurrence.event_id, kind=SignUpKind.ENROLMENT)
+    )
+
+
+def _in_line(signups):
+    """Waiting sign-ups in the order places go to them: an open offer first, then arrival order,
+    and those who let an offer pass at the back (as the services offer places)."""
+    waiting = [s for s in signups if s.status in (SignUpStatus.OFFERED, SignUpStatus.WAITING)]
+    return sorted(waiting, key=lambda s: (s.status != SignUpStatus.OFFERED, s.offer_lapsed))
+
+
+def day_sheet(occurrence):
+    """Who is coming to one date, in the order the printed list shows it, with the totals."""
+    signups = list(_signups_of(occurrence).active().order_by("queued_at", "pk"))
+    absent = set(Absence.objects.filter(occurrence=occurrence).values_list("signup_id", flat=True))
+    bookings = [s for s in signups if s.kind == SignUpKind.BOOKING]
+    enrolments = [s for s in signups if s.kind == SignUpKind.ENROLMENT]
+    for signup in enrolments:
+        signup.is_absent = signup.pk in absent
+    confirmed = [s for s in bookings if s.status == SignUpStatus.CONFIRMED]
+    waiting = _in_line(bookings)
+    enrolled = [s for s in enrolments if s.status == SignUpStatus.CONFIRMED]
+    enrolments_waiting = _in_line(enrolments)
+    counted = [s.attended for s in bookings if s.attended is not None]
+    return {
+        "confirmed": confirmed,
+        "waiting": waiting,
+        "enrolled": enrolled,
+        "pending": [s for s in enrolments if s.status == SignUpStatus.PENDING],
+        "enrolments_waiting": enrolments_waiting,
+        "maybe_count": sum(1 for s in signups if s.kind == SignUpKind.MAYBE),
+        "people_confirmed": sum(s.party_size for s in confirmed)
+        + sum(s.party_size for s in enrolled if not s.is_absent),
+        "people_waiting": sum(s.party_size for s in [*waiting, *enrolments_waiting]),
+        "people_came": sum(counted) if counted else None,
+    }
+
+
+def day_signups(request, occurrence_id):
+    """One date's sign-ups, to print or to act on."""
+    occurrence = _date_for_staff(request, occurrence_id)
+    event = occurrence.event
+    series = event.join_mode == JoinMode.ENROLMENT
+    context = {
+        "occurrence": occurrence,
+        "event": event,
+        "is_series": series,
+        # A series counts its places over the whole course, a single date on the date.
+        "places_left": services.places_left(
+            **({"event": event} if series else {"occurrence": occurrence})
+        ),
+        **day_sheet(occurrence),
+    }
+    return TemplateResponse(request, "events/admin/day_signups.html", context)
+
+
+STATUS_MESSAGES = {
+    SignUpStatus.CONFIRMED: _("The sign-up is confirmed."),
+    SignUpStatus.WAITING: _("There were not enough places, so the sign-up is on the waiting list."),
+    SignUpStatus.PENDING: _("The enrolment is waiting for a decision after the intake talk."),
+    SignUpStatus.DECLINED: _("The enrolment was declined."),
+}
+
+
+def _take_signup(request, occurrence, form_class, sign_up, title):
+    """Show a staff sign-up form; on a valid POST call `sign_up(**cleaned_data)`, which returns
+    what the service does: (signup, token, created)."""
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                signup, _token, created = sign_up(**form.cleaned_data)
+            except services.SignUpError as error:
+                form.add_error(None, str(error))
+            else:
+                if created:
+                    messages.success(request, STATUS_MESSAGES[signup.status])
+                else:
+                    messages.info(request, _("This form had already been sent; nothing was added."))
+                return redirect("events_day_signups", occurrence_id=occurrence.pk)
+    else:
+        form = form_class(initial={"form_key": new_form_key()})
+    return TemplateResponse(
+        request,
+        "events/admin/add_signup.html",
+        {"occurrence": occurrence, "form": form, "title": title},
+    )
+
+
+def add_booking(request, occurrence_id):
+    """A booking for this date taken by phone or on paper; capacity and the waiting list apply
+    as online, whatever the event's way of joining."""
+    occurrence = _date_for_staff(request, occurrence_id)
+
+    def book(**data):
+        return services.book_place(occurrence=occurrence, source=SignUpSource.STAFF, **data)
+
+    return _take_signup(request, occurrence, StaffBookingForm, book, _("Add a booking"))
+
+
+def add_enrolment(request, occurrence_id):
+    """An enrolment in the whole series of this date, taken by phone or on paper."""
+    occurrence = _date_for_staff(request, occurrence_id)
+    if occurrence.event.join_mode != JoinMode.ENROLMENT:
+        raise Http404
+
+    def enrol(**data):
+        return services.enrol(event=occurrence.event, source=SignUpSource.STAFF, **data)
+
+    return _take_signup(request, occurrence, StaffEnrolmentForm, enrol, _("Add an enrolment"))
+
+
+@require_POST
+def signup_action(request, occurrence_id, signup_id):
+    """One staff action on one sign-up of the date, then back to the date's list."""
+    occurrence = _date_for_staff(request, occurrence_id)
+    signup = get_object_or_404(_signups_of(occurrence), pk=signup_id)
+    action = request.POST.get("action")
+    try:
+        if action == "cancel":
+            services.cancel_signup(signup=signup)
+            messages.success(request, _("The sign-up was cancelled."))
+        elif action == "accept_offer":
+            services.accept_offer(signup=signup)
+            messages.success(request, _("The offered place was taken up."))
+        elif action in ("accept", "decline"):
+            signup = services.decide_enrolment(signup=signup, accept=action == "accept")
+            messages.success(request, STATUS_MESSAGES[signup.status])
+        elif action == "attended" and signup.kind == SignUpKind.BOOKING:
+            form = AttendedForm(request.POST)
+            if form.is_valid():
+                # Only this field: the row may have changed since the list was shown.
+                signup.attended = form.cleaned_data["attended"]
+                signup.save(update_fields=["attended", "updated_at"])
+                messages.success(request, _("Saved how many came."))
+            else:
+                messages.error(request, form.errors["attended"][0])
+        else:
+            return HttpResponseBadRequest()
+    except services.SignUpError as error:
+        messages.error(request, str(error))
+    return redirect("events_day_signups", occurrence_id=occurrence.pk)
+
+
+# --- Monthly counts for reports ------------------------------------------------------------------
+
+
+def monthly_counts(first_day, after):
+    """Counts per space for the dates held (not cancelled) that start in [first_day, after),
+    site time: dates, people booked, "I might come"s and people who came. Never who.
+
+    Two queries whatever the number of dates and sign-ups. People booked are the party sizes of
+    confirmed bookings, plus, on each date of a series, the confirmed enrolments that did not
+    report an absence. People who came add up `attended` where staff counted."""
+    zone = site_zone()
+    dates = Occurrence.objects.scheduled().filter(
+        start__gte=dt.datetime.combine(first_day, dt.time.min, tzinfo=zone),
+        start__lt=dt.datetime.combine(after, dt.time.min, tzinfo=zone),
+    )
+    enrolled_on_date = (
+        SignUp.objects.filter(
+            event=OuterRef("event"), kind=SignUpKind.ENROLMENT, status=SignUpStatus.CONFIRMED
+        )
+        .filter(
+            ~Exists(
+                Absence.objects.filter(signup=OuterRef("pk"), occurrence=OuterRef(OuterRef("pk")))
+            )
+        )
+        .order_by()
+        .values("event")
+        .annotate(people=Sum("party_size"))
+        .values("people")
+    )
+    per_space = {
+        row["space"]: {**row, "booked": row["enrolled"] or 0, "maybe": 0, "came": None}
+        for row in dates.order_by()
+        .values("space", "space__title")
+        .annotate(dates=Count("pk"), enrolled=Sum(Subquery(enrolled_on_date)))
+    }
+    signups = (
+        SignUp.objects.filter(occurrence__in=dates)
+        .order_by()
+        .values("occurrence__space")
+        .annotate(
+            booked=Sum(
+                "party_size", filter=Q(kind=SignUpKind.BOOKING, status=SignUpStatus.CONFIRMED)
+            ),
+            maybe=Count("pk", filter=Q(kind=SignUpKind.MAYBE, status=SignUpStatus.CONFIRMED)),
+            came=Sum("attended"),
+        )
+    )
+    for row in signups:
+        counts = per_space[row["occurrence__space"]]
+        counts["booked"] += row["booked"] or 0
+        counts["maybe"] = row["maybe"]
+        counts["came"] = row["came"]
+    rows = sorted(per_space.values(), key=lambda r: (r["space"] is None, r["space__title"] or ""))
+    totals = {
+        name: sum(r[name] or 0 for r in rows) for name in ("dates", "booked", "maybe", "came")
+    }
+    if all(r["came"] is None for r in rows):
+        totals["came"] = None
+    return rows, totals
+
+
+def attendance(request):
+    """Counts per space for one month, for reports to the prefecture or the municipality."""
+    if not can_see_attendance(request.user):
+        raise PermissionDenied
+    data = request.GET.copy()
+    data.setdefault("month", f"{timezone.localdate():%Y-%m}")  # so the form shows the month
+    form = MonthForm(data)
+    context = {"form": form, "rows": [], "totals": None}
+    if form.is_valid():
+        first, after = form.month_range()
+        rows, totals = monthly_counts(first, after)
+        previous = (first - dt.timedelta(days=1)).replace(day=1)
+        context.update(
+            rows=rows,
+            totals=totals,
+            month=first,
+            previous_month=f"{previous:%Y-%m}",
+            next_month=f"{after:%Y-%m}",
+        )
+    return TemplateResponse(request, "events/admin/attendance.html", context)

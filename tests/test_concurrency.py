@@ -1,0 +1,103 @@
+"""200 people book a room of ten at the same moment, through real HTTP requests to a live server
+on PostgreSQL: exactly ten places are confirmed and everyone else waits, in arrival order.
+
+A control run with row locking switched off (a test-only flag) shows the race this guards
+against, so we know the test would catch it."""
+
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
+
+import pytest
+import requests
+from bs4 import BeautifulSoup
+from django.db import connection
+from django.utils import timezone
+
+from events import services
+from events.models import Occurrence, SignUp, SignUpStatus
+from tests.conftest import weekly
+
+PEOPLE = 200
+PLACES = 10
+CONCURRENT = 40  # client threads; the live server opens one connection per request thread
+
+pytestmark = [
+    pytest.mark.postgresql,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def room_of_ten(make_event, settings):
+    # Many requests from one address and one date, on purpose: no rate limit for this test.
+    settings.IBASHO_SIGNUP_RATE_PER_IP = "100000/h"
+    settings.IBASHO_SIGNUP_RATE_PER_DATE = "100000/h"
+    first = timezone.localdate() + dt.timedelta(days=7)
+    event = make_event(
+        join_mode="booking",
+        capacity=PLACES,
+        holiday_policy="open",
+        rules=[weekly(first, ["MO", "TU", "WE", "TH", "FR", "SA", "SU"], count=2)],
+    )
+    return event, list(Occurrence.objects.filter(event=event).order_by("start"))
+
+
+def open_forms(url, count):
+    """Each person opens the form first: their own browser session (CSRF cookie) and the
+    form's one-time key."""
+
+    def open_one(_):
+        session = requests.Session()
+        page = BeautifulSoup(session.get(url, timeout=30).text, "html.parser")
+        fields = {i["name"]: i.get("value", "") for i in page.select("form[method=post] input")}
+        return session, fields
+
+    with ThreadPoolExecutor(CONCURRENT) as pool:
+        return list(pool.map(open_one, range(count)))
+
+
+def book_all_at_once(url, forms):
+    def send(person):
+        number, (session, fields) = person
+        response = session.post(
+            url,
+            {**fields, "nickname": f"person{number}"},
+            allow_redirects=False,
+            timeout=60,
+        )
+        return response.status_code
+
+    with ThreadPoolExecutor(CONCURRENT) as pool:
+        return list(pool.map(send, enumerate(forms)))
+
+
+def test_two_hundred_people_ten_places(live_server, room_of_ten):
+    assert connection.vendor == "postgresql"
+    event, (date, _) = room_of_ten
+    url = f"{live_server.url}{event.url}signup/{date.pk}/"
+    statuses = book_all_at_once(url, open_forms(url, PEOPLE))
+
+    assert statuses == [302] * PEOPLE  # every person got their manage page, no 5xx
+    signups = list(SignUp.objects.filter(occurrence=date).order_by("pk"))
+    assert len(signups) == PEOPLE
+    confirmed = [s for s in signups if s.status == SignUpStatus.CONFIRMED]
+    waiting = [s for s in signups if s.status == SignUpStatus.WAITING]
+    assert len(confirmed) == PLACES and len(waiting) == PEOPLE - PLACES
+    # Arrival order: the first ten through the lock got the places; the line keeps the order
+    # people were served in, and nobody behind someone waiting was confirmed.
+    assert max(s.pk for s in confirmed) < min(s.pk for s in waiting)
+    line = list(SignUp.objects.filter(occurrence=date).waiting())
+    assert [s.pk for s in line] == [s.pk for s in waiting]
+    assert all(a.queued_at <= b.queued_at for a, b in pairwise(line))
+
+
+def test_without_row_locks_the_same_rush_overbooks(live_server, room_of_ten, monkeypatch):
+    """The control run: proof that the test above can fail."""
+    monkeypatch.setattr(services, "LOCK_ROWS", False)
+    event, (_, date) = room_of_ten
+    url = f"{live_server.url}{event.url}signup/{date.pk}/"
+    statuses = book_all_at_once(url, open_forms(url, PEOPLE))
+    assert all(status < 500 for status in statuses)
+    confirmed = SignUp.objects.filter(occurrence=date, status=SignUpStatus.CONFIRMED)
+    assert sum(s.party_size for s in confirmed) > PLACES
