@@ -429,3 +429,22 @@ def test_the_same_browser_booking_the_same_date_again_is_asked_first(client, boo
     assert SignUp.objects.count() == 2
     # Another browser is not asked.
     assert book(Client(), booking_event, date).status_code == 302
+
+
+def test_a_private_join_link_is_given_only_to_people_with_a_place(client, make_space, make_event):
+    online = make_space(
+        title="よるのまど",
+        is_online=True,
+        online_join_url="https://meet.example.org/yoru-no-mado",
+        show_join_url=False,
+    )
+    event = make_event(
+        space=online, join_mode="booking", capacity=1, rules=[weekly(D(2026, 12, 2), ["WE"])]
+    )
+    date = Occurrence.objects.filter(event=event).first()
+    assert "meet.example.org" not in client.get(online.url).content.decode()
+    assert "meet.example.org" not in client.get(event.url).content.decode()
+    confirmed = book(Client(), event, date)["Location"]
+    waiting = book(client, event, date)["Location"]
+    assert "meet.example.org" in client.get(confirmed).content.decode()
+    assert "meet.example.org" not in client.get(waiting).content.decode()

@@ -1003,6 +1003,7 @@ EVENTS = [
         "audience": Audience.FAMILIES,
         "join_mode": JoinMode.ENROLMENT,
         "capacity": 10,
+        "intake_required": True,
         "holiday_policy": HolidayPolicy.SKIP,
         "rules": [
             _rule(
@@ -1498,6 +1499,7 @@ class Command(BaseCommand):
                 "is_online": event.get("is_online", False),
                 "join_mode": event["join_mode"],
                 "capacity": event.get("capacity"),
+                "intake_required": event.get("intake_required", False),
                 "holiday_policy": event["holiday_policy"],
             }
 
