@@ -281,6 +281,19 @@ def _line(*, occurrence=None, event=None):
     return waiting.filter(offer_lapsed=False)
 
 
+def _fits(party_size, **scope):
+    """Can a party of this size have places now, without going ahead of anyone in line?"""
+    left = places_left(**scope)
+    return left is None or (party_size <= left and not _line(**scope).exists())
+
+
+def _scope(signup):
+    """Where a sign-up's places come from: its date, or its event for an enrolment."""
+    if signup.occurrence_id is not None:
+        return {"occurrence": signup.occurrence}
+    return {"event": signup.event}
+
+
 def _existing_submission(form_key):
     return (
         SignUp.objects.filter(submission_key=signup_tokens.hash_token(form_key))
@@ -369,8 +382,7 @@ def book_place(
         _check_date_open(occurrence, now)
         if occurrence.event.join_mode != JoinMode.BOOKING and source == SignUpSource.WEB:
             raise SignUpError("wrong_kind", _("This date takes no bookings."))
-        left = places_left(occurrence=occurrence)
-        fits = left is None or (party_size <= left and not _line(occurrence=occurrence).exists())
+        fits = _fits(party_size, occurrence=occurrence)
         signup, token = _create(
             form_key,
             event=occurrence.event,
@@ -416,8 +428,7 @@ def enrol(
         if event.intake_required:
             status = SignUpStatus.PENDING
         else:
-            left = places_left(event=event)
-            fits = left is None or (party_size <= left and not _line(event=event).exists())
+            fits = _fits(party_size, event=event)
             status = SignUpStatus.CONFIRMED if fits else SignUpStatus.WAITING
         signup, token = _create(
             form_key,
@@ -466,7 +477,7 @@ def _offer_freed_places(signup_or_row, now):
         return []
     if occurrence is not None and (occurrence.is_cancelled or occurrence.start <= now):
         return []
-    scope = {"occurrence": occurrence} if occurrence is not None else {"event": event}
+    scope = _scope(signup_or_row)
     offered = []
     left = places_left(**scope)
     for waiting in _line(**scope):
@@ -508,18 +519,12 @@ def change_party_size(*, signup, party_size, now=None):
             raise SignUpError("inactive", _("This sign-up can no longer be changed."))
         if signup.occurrence is not None:
             _check_date_open(signup.occurrence, now)
-        scope = (
-            {"occurrence": signup.occurrence} if signup.occurrence_id else {"event": signup.event}
-        )
         growth = party_size - signup.party_size
-        if growth > 0 and signup.status in HOLDING_PLACES:
-            left = places_left(**scope)
-            if left is not None and (growth > left or _line(**scope).exists()):
-                raise SignUpError(
-                    "full",
-                    _("There are not enough places left for %(count)d people.")
-                    % {"count": party_size},
-                )
+        if growth > 0 and signup.status in HOLDING_PLACES and not _fits(growth, **_scope(signup)):
+            raise SignUpError(
+                "full",
+                _("There are not enough places left for %(count)d people.") % {"count": party_size},
+            )
         signup.party_size = party_size
         signup.save(update_fields=["party_size", "updated_at"])
         # Fewer places held, or a smaller party now first in line, may let someone in.
@@ -537,13 +542,7 @@ def accept_offer(*, signup, now=None):
         if signup.status == SignUpStatus.OFFERED and signup.offer_expires_at > now:
             pass
         elif signup.status == SignUpStatus.WAITING and signup.offer_lapsed:
-            scope = (
-                {"occurrence": signup.occurrence}
-                if signup.occurrence_id
-                else {"event": signup.event}
-            )
-            left = places_left(**scope)
-            if left is not None and (signup.party_size > left or _line(**scope).exists()):
+            if not _fits(signup.party_size, **_scope(signup)):
                 raise SignUpError("gone", _("Sorry, the place has gone to someone else."))
         else:
             raise SignUpError("no_offer", _("There is no place to accept right now."))
@@ -603,10 +602,7 @@ def decide_enrolment(*, signup, accept, now=None):
         if not accept:
             signup.status = SignUpStatus.DECLINED
         else:
-            left = places_left(event=signup.event)
-            fits = left is None or (
-                signup.party_size <= left and not _line(event=signup.event).exists()
-            )
+            fits = _fits(signup.party_size, event=signup.event)
             signup.status = SignUpStatus.CONFIRMED if fits else SignUpStatus.WAITING
             signup.queued_at = now
         signup.save(update_fields=["status", "queued_at", "updated_at"])

@@ -174,6 +174,39 @@ def _manage_url(token, language):
         return reverse("signup-manage", kwargs={"token": token})
 
 
+def _take_signup(request, event, form, *, template, context, scope, create):
+    """The POST path every sign-up form shares: rate limit, validation, honeypot, the service,
+    the confirmation e-mail, then the private page. Anything refused comes back with a kind
+    message and the form as it was typed. `create(data, language)` calls the service."""
+    context = {**context, "form": form}
+    if _rate_limited(request, scope=scope):
+        form.add_error(None, TOO_MANY)
+        return _signup_response(request, event, template, context, status=429)
+    if not form.is_valid():
+        return _signup_response(request, event, template, context, status=400)
+    if form.is_automated:
+        form.add_error("website", NOT_A_PERSON)
+        return _signup_response(request, event, template, context, status=400)
+    language = translation.get_language()
+    try:
+        signup, token, created = create(form.cleaned_data, language)
+    except services.SignUpError as error:
+        form.add_error(None, str(error))
+        return _signup_response(request, event, template, context, status=409)
+    if created:
+        notifications.send_signup_confirmation(signup, token)
+    return redirect(_manage_url(token, language) + "?new=1")
+
+
+def _already_booked(request, occurrence, browser):
+    """Has this browser booked this date already? A resubmitted form (a double click) does not
+    count: the service hands back the first booking for it."""
+    key = request.POST.get("form_key", "")
+    if is_form_key(key) and SignUp.objects.filter(submission_key=hash_token(key)).exists():
+        return False
+    return SignUp.objects.active().filter(occurrence=occurrence, browser_key=browser).exists()
+
+
 def signup(request, *, event, occurrence_id):
     """One date: "I might come" (one button) or a booking (a nickname is enough)."""
     source = event.source
@@ -182,60 +215,47 @@ def signup(request, *, event, occurrence_id):
         .select_related("event", "space")
         .first()
     )
-    modes = {JoinMode.MAYBE: MaybeForm, JoinMode.BOOKING: BookingForm}
-    if occurrence is None or source.join_mode not in modes:
+    if occurrence is None or source.join_mode not in (JoinMode.MAYBE, JoinMode.BOOKING):
         raise Http404
-    form_class = modes[source.join_mode]
+    template = "events/signup.html"
     context = {"occurrence": occurrence, "places_left": services.places_left(occurrence=occurrence)}
-    extra = {}
     browser = browser_key(request.META.get("CSRF_COOKIE"), f"date-{occurrence.pk}")
-    if form_class is BookingForm and browser:
-        # A resubmitted form (a double click) is not a second booking: the service returns the
-        # first one.
-        key = request.POST.get("form_key", "")
-        resubmitted = (
-            is_form_key(key) and SignUp.objects.filter(submission_key=hash_token(key)).exists()
-        )
-        booked = SignUp.objects.active().filter(occurrence=occurrence, browser_key=browser)
-        extra["already_booked"] = not resubmitted and booked.exists()
+    if source.join_mode == JoinMode.MAYBE:
+        form_class, extra = MaybeForm, {}
+    else:
+        booked = bool(browser) and _already_booked(request, occurrence, browser)
+        form_class, extra = BookingForm, {"already_booked": booked}
     if request.method != "POST":
         form = form_class(initial={"form_key": new_form_key()}, **extra)
-        return _signup_response(request, event, "events/signup.html", {**context, "form": form})
-    form = form_class(request.POST, **extra)
-    context["form"] = form
-    if _rate_limited(request, scope=f"date-{occurrence.pk}"):
-        form.add_error(None, TOO_MANY)
-        return _signup_response(request, event, "events/signup.html", context, status=429)
-    if not form.is_valid():
-        return _signup_response(request, event, "events/signup.html", context, status=400)
-    if form.is_automated:
-        form.add_error("website", NOT_A_PERSON)
-        return _signup_response(request, event, "events/signup.html", context, status=400)
-    data = form.cleaned_data
-    language = translation.get_language()
-    try:
+        return _signup_response(request, event, template, {**context, "form": form})
+
+    def create(data, language):
         if source.join_mode == JoinMode.MAYBE:
-            signup, token, created = services.say_maybe(
+            return services.say_maybe(
                 occurrence=occurrence, form_key=data["form_key"], language=language
             )
-        else:
-            signup, token, created = services.book_place(
-                occurrence=occurrence,
-                form_key=data["form_key"],
-                party_size=data["party_size"],
-                nickname=data["nickname"],
-                email=data["email"],
-                note=data["note"],
-                wants_reminder=data["wants_reminder"],
-                language=language,
-                browser_key=browser,
-            )
-    except services.SignUpError as error:
-        form.add_error(None, str(error))
-        return _signup_response(request, event, "events/signup.html", context, status=409)
-    if created:
-        notifications.send_signup_confirmation(signup, token)
-    return redirect(_manage_url(token, language) + "?new=1")
+        return services.book_place(
+            occurrence=occurrence,
+            form_key=data["form_key"],
+            party_size=data["party_size"],
+            nickname=data["nickname"],
+            email=data["email"],
+            note=data["note"],
+            wants_reminder=data["wants_reminder"],
+            language=language,
+            browser_key=browser,
+        )
+
+    form = form_class(request.POST, **extra)
+    return _take_signup(
+        request,
+        event,
+        form,
+        template=template,
+        context=context,
+        scope=f"date-{occurrence.pk}",
+        create=create,
+    )
 
 
 def enrolment(request, *, event):
@@ -243,25 +263,15 @@ def enrolment(request, *, event):
     source = event.source
     if source.join_mode != JoinMode.ENROLMENT:
         raise Http404
+    template = "events/enrolment.html"
     dates = list(Occurrence.objects.filter(event=source).upcoming().order_by("start")[:20])
     context = {"dates": dates, "places_left": services.places_left(event=source)}
     if request.method != "POST":
         form = EnrolmentForm(initial={"form_key": new_form_key()})
-        return _signup_response(request, event, "events/enrolment.html", {**context, "form": form})
-    form = EnrolmentForm(request.POST)
-    context["form"] = form
-    if _rate_limited(request, scope=f"event-{source.pk}"):
-        form.add_error(None, TOO_MANY)
-        return _signup_response(request, event, "events/enrolment.html", context, status=429)
-    if not form.is_valid():
-        return _signup_response(request, event, "events/enrolment.html", context, status=400)
-    if form.is_automated:
-        form.add_error("website", NOT_A_PERSON)
-        return _signup_response(request, event, "events/enrolment.html", context, status=400)
-    data = form.cleaned_data
-    language = translation.get_language()
-    try:
-        signup, token, created = services.enrol(
+        return _signup_response(request, event, template, {**context, "form": form})
+
+    def create(data, language):
+        return services.enrol(
             event=source,
             form_key=data["form_key"],
             party_size=data["party_size"],
@@ -272,12 +282,16 @@ def enrolment(request, *, event):
             note=data["note"],
             language=language,
         )
-    except services.SignUpError as error:
-        form.add_error(None, str(error))
-        return _signup_response(request, event, "events/enrolment.html", context, status=409)
-    if created:
-        notifications.send_signup_confirmation(signup, token)
-    return redirect(_manage_url(token, language) + "?new=1")
+
+    return _take_signup(
+        request,
+        event,
+        EnrolmentForm(request.POST),
+        template=template,
+        context=context,
+        scope=f"event-{source.pk}",
+        create=create,
+    )
 
 
 def _not_found(request):
