@@ -49,24 +49,17 @@ class OccurrenceForm(WagtailAdminModelForm):
                     space=data["space"],
                     message=data["message"],
                 )
-                return self._set_capacity(moved, data["capacity"])
+                return services.set_capacity(occurrence=moved, capacity=data["capacity"])
         except services.ScheduleError as error:
             raise forms.ValidationError(str(error), code=error.code) from error
         original.status = data["status"]
         if original.status == OccurrenceStatus.SCHEDULED:
             original.cancel_reason = ""
         original.message = data["message"]
-        original.capacity = data["capacity"]
         original.edited = True
         original.save()
-        return original
-
-    @staticmethod
-    def _set_capacity(occurrence, capacity):
-        if occurrence.capacity != capacity:
-            occurrence.capacity = capacity
-            occurrence.save(update_fields=["capacity", "updated_at"])
-        return occurrence
+        # Places added go at once to the people waiting.
+        return services.set_capacity(occurrence=original, capacity=data["capacity"])
 
 
 # --- Sign-ups taken by staff ---------------------------------------------------------------------

@@ -51,17 +51,21 @@ def signup_calendar(signup, *, request=None, method="PUBLISH", occurrences=None)
         occurrences = [signup.occurrence]
     elif occurrences is None:
         occurrences = Occurrence.objects.filter(event=event).upcoming().order_by("start")
-    space = event.space
-    location = ""
-    if space is not None and (space.address_is_public or signup.status == SignUpStatus.CONFIRMED):
-        location = space.address or space.title
+    confirmed = signup.status == SignUpStatus.CONFIRMED
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     url = request.build_absolute_uri(event.url) if request is not None else base + event.url
     for occurrence in occurrences:
+        # The date's own place (a moved date may be elsewhere); the exact address only for
+        # someone with a place, where the space keeps it back.
+        space = occurrence.space or event.space
+        location = ""
+        if space is not None and (space.address_is_public or confirmed):
+            location = space.address or space.title
         calendar.add_component(
             occurrence_vevent(
                 occurrence,
-                title=event.localized.title,
+                # The discreet title where staff set one: calendars are often shared.
+                title=event.localized.calendar_title,
                 url=url,
                 location=location,
                 cancelled=method == "CANCEL",

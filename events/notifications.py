@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from . import ical
+from .models import SignUpStatus
 
 logger = logging.getLogger(__name__)
 
@@ -39,17 +40,22 @@ def _send(signup, template, context, *, method=None, occurrences=None):
             message.attach("ibasho.ics", calendar, f"text/calendar; charset=utf-8; method={method}")
     try:
         message.send()
-    except OSError:
-        # Until the outbox exists, a mail server that is down must not break a sign-up.
-        logger.exception("could not send %s e-mail for sign-up %s", template, signup.pk)
+    except OSError as error:
+        # Until the outbox exists, a mail server that is down must not break a sign-up. Only
+        # the error's kind is logged: SMTP errors quote the recipient's address.
+        logger.error(
+            "could not send %s e-mail for sign-up %s: %s", template, signup.pk, type(error).__name__
+        )
 
 
 def send_signup_confirmation(signup, token):
     if not signup.email:
         return
     link = manage_link(token, signup.language)
+    # A calendar invitation only for a place that is really theirs, not for the waiting list.
+    method = "REQUEST" if signup.status == SignUpStatus.CONFIRMED else None
     transaction.on_commit(
-        lambda: _send(signup, "signup_confirmation", {"link": link}, method="REQUEST")
+        lambda: _send(signup, "signup_confirmation", {"link": link}, method=method)
     )
 
 
@@ -78,19 +84,23 @@ def send_lost_links(email, *, language):
     transaction.on_commit(lambda: _send(first, "lost_links", {"links": links}))
 
 
-def send_date_changed(occurrence, *, cancelled):
-    """The organiser cancelled or moved a date: everyone who gave an e-mail and holds a place,
-    waits for one, or is enrolled in the series hears of it, with the calendar updated (the
-    same UID, a higher SEQUENCE; METHOD:CANCEL for a cancellation)."""
-    from .models import SignUp, SignUpKind, SignUpStatus
+def send_dates_changed(occurrences, *, cancelled):
+    """The organiser cancelled or moved dates (of one event): everyone who gave an e-mail and
+    holds a place, waits for one, or is enrolled in the series hears of it once, with their
+    calendar updated (the same UIDs, higher SEQUENCEs; METHOD:CANCEL for cancellations)."""
+    from .models import SignUp, SignUpKind
     from .services import new_manage_link
 
-    on_date = SignUp.objects.filter(occurrence=occurrence)
+    occurrences = list(occurrences)
+    if not occurrences:
+        return
+    event_id = occurrences[0].event_id
+    on_dates = SignUp.objects.filter(occurrence__in=occurrences)
     enrolled = SignUp.objects.filter(
-        event=occurrence.event_id, kind=SignUpKind.ENROLMENT, status=SignUpStatus.CONFIRMED
+        event=event_id, kind=SignUpKind.ENROLMENT, status=SignUpStatus.CONFIRMED
     )
     people = (
-        (on_date | enrolled)
+        (on_dates | enrolled)
         .active()
         .exclude(email="")
         .exclude(kind=SignUpKind.MAYBE)
@@ -98,13 +108,14 @@ def send_date_changed(occurrence, *, cancelled):
     )
     template = "date_cancelled" if cancelled else "date_moved"
     for signup in people:
+        dates = [o for o in occurrences if signup.occurrence_id in (None, o.pk)]
         link = manage_link(new_manage_link(signup=signup), signup.language)
         transaction.on_commit(
-            lambda signup=signup, link=link: _send(
+            lambda signup=signup, link=link, dates=dates: _send(
                 signup,
                 template,
-                {"link": link, "date": occurrence},
+                {"link": link, "dates": dates},
                 method="CANCEL" if cancelled else "REQUEST",
-                occurrences=[occurrence],
+                occurrences=dates,
             )
         )

@@ -64,7 +64,9 @@ def sync_occurrences(*, event, until=None, now=None):
     until = until or horizon_end(timezone.localdate(now))
     with transaction.atomic():
         # Lock the page row so two syncs of one event (publish and the daily job) serialise.
-        EventPage.objects.select_for_update().filter(pk=event.pk).first()
+        # NO KEY UPDATE: a booking inserting a sign-up (a foreign key to this row) must not wait
+        # for it, or the two deadlock (the booking holds the date's row lock).
+        EventPage.objects.select_for_update(no_key=True).filter(pk=event.pk).first()
         wanted = {}
         for rule in event.rules.all():
             for start, end in recurrence.expand(rule.pattern, until=until):
@@ -154,9 +156,10 @@ def sync_occurrences(*, event, until=None, now=None):
         for occurrence in to_update:
             occurrence.updated_at = now
         Occurrence.objects.bulk_update(to_update, fields)
-        for occurrence in to_update:
-            if occurrence.pk in newly_cancelled:
-                notifications.send_date_changed(occurrence, cancelled=True)
+        # One message per person, however many dates a closure takes away.
+        notifications.send_dates_changed(
+            [o for o in to_update if o.pk in newly_cancelled], cancelled=True
+        )
     if to_create or to_update:
         # Bulk writes send no post_save; tell caches of public pages and feeds.
         occurrences_changed.send(sender=Occurrence, event=event)
@@ -198,7 +201,7 @@ def cancel_occurrence(*, occurrence, message=""):
         occurrence.edited = True
         occurrence.sequence += 1
         occurrence.save()
-        notifications.send_date_changed(occurrence, cancelled=True)
+        notifications.send_dates_changed([occurrence], cancelled=True)
     return occurrence
 
 
@@ -221,7 +224,7 @@ def move_occurrence(*, occurrence, start, end, space=None, message=""):
         occurrence.sequence += 1
         occurrence.save()
         if not was_cancelled:
-            notifications.send_date_changed(occurrence, cancelled=False)
+            notifications.send_dates_changed([occurrence], cancelled=False)
     return occurrence
 
 
@@ -243,8 +246,9 @@ class SignUpError(Exception):
 
 
 def _locked(queryset):
-    # Only the scarce row itself: not the page rows a select_related joins in.
-    return queryset.select_for_update(of=("self",)) if LOCK_ROWS else queryset
+    # Only the scarce row itself, not the page rows a select_related joins in; NO KEY UPDATE so
+    # that inserting a sign-up that points at it (a foreign key) never waits for the lock.
+    return queryset.select_for_update(of=("self",), no_key=True) if LOCK_ROWS else queryset
 
 
 def _lock_place(*, occurrence=None, event=None):
@@ -271,14 +275,20 @@ def places_left(*, occurrence=None, event=None):
     return max(capacity - _places_taken(occurrence=occurrence, event=event), 0)
 
 
-def _line(*, occurrence=None, event=None):
-    """People waiting in order, those who let an offer pass after everyone else."""
+def _everyone_waiting(*, occurrence=None, event=None):
+    """Everyone waiting, in order; those who let an offer lapse come after all the others."""
     waiting = SignUp.objects.waiting()
     if occurrence is not None:
         waiting = waiting.filter(occurrence=occurrence)
     else:
         waiting = waiting.filter(event=event, kind=SignUpKind.ENROLMENT)
-    return waiting.filter(offer_lapsed=False)
+    return waiting.order_by("offer_lapsed", "queued_at", "pk")
+
+
+def _line(**scope):
+    """The line a newcomer joins behind. Someone who let an offer lapse is still offered the
+    next freed place when nobody else waits, but does not hold a free place back from others."""
+    return _everyone_waiting(**scope).filter(offer_lapsed=False)
 
 
 def _fits(party_size, **scope):
@@ -340,9 +350,10 @@ def say_maybe(*, occurrence, form_key, language="ja", now=None):
     Returns (signup, manage token, created)."""
     now = now or timezone.now()
     with transaction.atomic():
+        # Locked like a booking, so that a double click finds the first row, never a duplicate.
+        occurrence = _lock_place(occurrence=occurrence)
         if found := _existing_submission(form_key):
             return found, signup_tokens.token_for(form_key), False
-        occurrence = Occurrence.objects.select_related("event").get(pk=occurrence.pk)
         _check_date_open(occurrence, now)
         if occurrence.event.join_mode != JoinMode.MAYBE:
             raise SignUpError("wrong_kind", _("This date does not take “I might come”."))
@@ -380,6 +391,11 @@ def book_place(
         if found := _existing_submission(form_key):
             return found, signup_tokens.token_for(form_key), False
         _check_date_open(occurrence, now)
+        if occurrence.event.join_mode == JoinMode.ENROLMENT:
+            # A course's places belong to the families enrolled in the whole series.
+            raise SignUpError(
+                "wrong_kind", _("This is a course: please add an enrolment for the series.")
+            )
         if occurrence.event.join_mode != JoinMode.BOOKING and source == SignUpSource.WEB:
             raise SignUpError("wrong_kind", _("This date takes no bookings."))
         fits = _fits(party_size, occurrence=occurrence)
@@ -468,19 +484,28 @@ def offer_expiry(occurrence, now):
     return min(longest, cutoff)
 
 
-def _offer_freed_places(signup_or_row, now):
-    """Offer freed places to the first people in line, in order, as long as their party fits.
-    Nobody is skipped: when the first party does not fit, nobody behind it is offered."""
-    occurrence = signup_or_row.occurrence
-    event = signup_or_row.event
+def _offer_freed_places(signup, now, *, passing_over=None):
+    return _offer_places(
+        event=signup.event, occurrence=signup.occurrence, now=now, passing_over=passing_over
+    )
+
+
+def _offer_places(*, event, occurrence, now, passing_over=None):
+    """Offer free places to the first people waiting, in order, as long as their party fits.
+    Nobody is skipped: when the first party does not fit, nobody behind it is offered.
+    `passing_over` is someone whose offer just lapsed: not offered the same place again.
+    The caller holds the lock of the date (or of the event, for a series)."""
     if not event.offer_places_automatically:
         return []
     if occurrence is not None and (occurrence.is_cancelled or occurrence.start <= now):
         return []
-    scope = _scope(signup_or_row)
+    scope = {"occurrence": occurrence} if occurrence is not None else {"event": event}
     offered = []
     left = places_left(**scope)
-    for waiting in _line(**scope):
+    candidates = _everyone_waiting(**scope)
+    if passing_over is not None:
+        candidates = candidates.exclude(pk=passing_over.pk)
+    for waiting in candidates:
         if left is not None and waiting.party_size > left:
             break
         waiting.status = SignUpStatus.OFFERED
@@ -491,6 +516,39 @@ def _offer_freed_places(signup_or_row, now):
         if left is not None:
             left -= waiting.party_size
     return offered
+
+
+def set_capacity(*, occurrence, capacity, now=None):
+    """Change the places of one date (None: the event's). Places added go at once to the
+    people waiting, in order."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        occurrence = _lock_place(occurrence=occurrence)
+        if occurrence.capacity != capacity:
+            occurrence.capacity = capacity
+            occurrence.save(update_fields=["capacity", "updated_at"])
+        _offer_places(event=occurrence.event, occurrence=occurrence, now=now)
+    return occurrence
+
+
+def offer_waiting_places(*, event, now=None):
+    """After an event is published (its places may have grown): offer free places to the people
+    waiting, on each coming date with a waiting list, or in the series."""
+    now = now or timezone.now()
+    event = event.source
+    if event.join_mode == JoinMode.ENROLMENT:
+        with transaction.atomic():
+            _offer_places(event=_lock_place(event=event), occurrence=None, now=now)
+        return
+    dates = (
+        Occurrence.objects.filter(event=event, start__gt=now, signups__status=SignUpStatus.WAITING)
+        .distinct()
+        .order_by("start")
+    )
+    for occurrence in dates:
+        with transaction.atomic():
+            occurrence = _lock_place(occurrence=occurrence)
+            _offer_places(event=occurrence.event, occurrence=occurrence, now=now)
 
 
 def cancel_signup(*, signup, now=None):
@@ -554,14 +612,17 @@ def accept_offer(*, signup, now=None):
 
 
 def decline_offer(*, signup, now=None):
-    """ "Not this time": the place goes to the next in line, the person stays on the list behind
-    the others. No mark against them."""
+    """ "Not this time": the person stops waiting for this date (or series) and the place goes
+    to the next in line. No mark against them anywhere else."""
     now = now or timezone.now()
     with transaction.atomic():
         signup = _relock(signup)
         if signup.status != SignUpStatus.OFFERED:
             return []
-        _lapse(signup, now)
+        signup.status = SignUpStatus.CANCELLED
+        signup.offer_expires_at = None
+        signup.cancelled_at = now
+        signup.save(update_fields=["status", "offer_expires_at", "cancelled_at", "updated_at"])
         return _offer_freed_places(signup, now)
 
 
@@ -587,7 +648,7 @@ def expire_offers(*, now=None):
             if signup.status != SignUpStatus.OFFERED or signup.offer_expires_at > now:
                 continue  # taken up, or handled by another worker meanwhile
             _lapse(signup, now)
-            offered += _offer_freed_places(signup, now)
+            offered += _offer_freed_places(signup, now, passing_over=signup)
     return offered
 
 
@@ -626,8 +687,11 @@ def erase_personal_data(*, now=None):
     cutoff = now - dt.timedelta(days=settings.IBASHO_SIGNUP_RETENTION_DAYS)
     dates = Occurrence.objects.filter(event=OuterRef("event"))
     series_over = Exists(dates) & ~Exists(dates.filter(end__gt=cutoff))
+    # A series may run on with no end (dates keep being added): an enrolment that was cancelled
+    # or declined is erased from when that happened.
+    ended = Q(status__in=[SignUpStatus.CANCELLED, SignUpStatus.DECLINED], updated_at__lte=cutoff)
     due = SignUp.objects.filter(erased_at__isnull=True).filter(
-        Q(occurrence__end__lte=cutoff) | (Q(occurrence__isnull=True) & series_over)
+        Q(occurrence__end__lte=cutoff) | (Q(occurrence__isnull=True) & (series_over | ended))
     )
     pks = list(due.values_list("pk", flat=True))
     with transaction.atomic():

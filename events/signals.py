@@ -9,7 +9,9 @@ occurrences_changed = Signal()
 
 def sync_on_publish(sender, instance, **kwargs):
     from .models import EventPage
-    from .services import sync_occurrences
+    from .services import offer_waiting_places, sync_occurrences
 
     if isinstance(instance, EventPage):
         sync_occurrences(event=instance)
+        # More places may have been given: the people waiting are offered them.
+        offer_waiting_places(event=instance)

@@ -162,11 +162,16 @@ TOO_MANY = _(
 NOT_A_PERSON = _("Please leave the last field (for automated sign-ups) empty, then send again.")
 
 
+def _private(response):
+    """Never cached, and the address (a manage token) never leaves in a Referer header."""
+    add_never_cache_headers(response)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 def _signup_response(request, event, template, context, status=200):
     context = {"page": event, "retention_days": settings.IBASHO_SIGNUP_RETENTION_DAYS, **context}
-    response = TemplateResponse(request, template, context, status=status)
-    add_never_cache_headers(response)
-    return response
+    return _private(TemplateResponse(request, template, context, status=status))
 
 
 def _manage_url(token, language):
@@ -295,9 +300,7 @@ def enrolment(request, *, event):
 
 
 def _not_found(request):
-    response = TemplateResponse(request, "events/manage_not_found.html", {}, status=404)
-    add_never_cache_headers(response)
-    return response
+    return _private(TemplateResponse(request, "events/manage_not_found.html", {}, status=404))
 
 
 @require_http_methods(["GET", "POST"])
@@ -329,8 +332,12 @@ def manage(request, token):
                     )
                     message = "party_size"
             elif action == "absence":
+                occurrence_id = request.POST.get("occurrence", "")
                 occurrence = Occurrence.objects.filter(
-                    event=signup.event, pk=request.POST.get("occurrence") or 0
+                    event=signup.event,
+                    pk=int(occurrence_id)
+                    if occurrence_id.isdigit() and len(occurrence_id) < 16
+                    else 0,
                 ).first()
                 if occurrence is not None:
                     services.report_absence(signup=signup, occurrence=occurrence)
@@ -355,7 +362,9 @@ def manage(request, token):
 
 def manage_context(signup, *, token, party_form):
     event = signup.event
-    space = event.space.localized if event.space_id else None
+    # A booked date may have moved to another room: its own place first.
+    space = (signup.occurrence and signup.occurrence.space) or event.space
+    space = space.localized if space is not None else None
     confirmed = signup.status == SignUpStatus.CONFIRMED
     if signup.occurrence_id:
         dates = [signup.occurrence]
@@ -385,8 +394,7 @@ def manage_calendar(request, token):
     body = ical.signup_calendar(signup, request=request)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="ibasho.ics"'
-    add_never_cache_headers(response)
-    return response
+    return _private(response)
 
 
 def lost_links(request):
@@ -412,8 +420,8 @@ def lost_links(request):
             sent = True
         else:
             status = 400
-    response = TemplateResponse(
-        request, "events/lost_links.html", {"form": form, "sent": sent}, status=status
+    return _private(
+        TemplateResponse(
+            request, "events/lost_links.html", {"form": form, "sent": sent}, status=status
+        )
     )
-    add_never_cache_headers(response)
-    return response

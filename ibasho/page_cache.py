@@ -38,8 +38,9 @@ MAX_PATH_LENGTH = 1024  # longer query strings are served, just not stored
 # Apps whose rows can show on a public page: a write to any of them invalidates cached pages.
 PUBLIC_DATA_APPS = {"ibasho", "spaces", "events", "peers", "wagtailcore", "wagtailimages"}
 PUBLIC_DATA_APPS |= {"wagtaildocs", "taggit"}
-# Written while a page is being viewed (image sizes made on first use), not by staff.
-NOT_PUBLIC_DATA = {"wagtailimages.rendition"}
+# Never shown on a public page: image sizes made on first use, a sign-up's private links and
+# absence notices (written by visitors, who must not be able to empty the cache at will).
+NOT_PUBLIC_DATA = {"wagtailimages.rendition", "events.managetoken", "events.absence"}
 
 
 def bump_generation():

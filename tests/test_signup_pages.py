@@ -448,3 +448,59 @@ def test_a_private_join_link_is_given_only_to_people_with_a_place(client, make_s
     waiting = book(client, event, date)["Location"]
     assert "meet.example.org" in client.get(confirmed).content.decode()
     assert "meet.example.org" not in client.get(waiting).content.decode()
+
+
+@with_commits
+def test_calendars_and_subjects_use_the_discreet_title(client, booking_event, date):
+    booking_event.discreet_title = "火曜の集まり"
+    booking_event.save_revision().publish()
+    book(client, booking_event, date, email="yu@example.org")
+    [message] = mail.outbox
+    assert "火曜の集まり" in message.subject and "月曜・木曜の午後" not in message.subject
+    summary = Calendar.from_ical(message.attachments[0][1]).walk("VEVENT")[0]["SUMMARY"]
+    assert str(summary) == "火曜の集まり"
+
+
+@with_commits
+def test_the_waiting_list_gets_no_calendar_invitation(client, booking_event, date):
+    book(Client(), booking_event, date, party_size="2")
+    book(client, booking_event, date, email="yu@example.org")
+    [message] = mail.outbox
+    assert "キャンセル待ち" in message.subject and message.attachments == []
+
+
+@with_commits
+def test_closing_a_course_sends_one_message_per_family(client, family_class):
+    url = f"{family_class.url}enrol/"
+    data = {**form_of(client, url), "nickname": "山田", "email": "yamada@example.org"}
+    client.post(url, data)
+    services.decide_enrolment(signup=SignUp.objects.get(), accept=True)
+    mail.outbox.clear()
+    family_class.closed_until_further_notice = True
+    family_class.closure_message = "しばらくお休みします"
+    family_class.save_revision().publish()
+    [message] = mail.outbox
+    cancelled = Calendar.from_ical(message.attachments[0][1]).walk("VEVENT")
+    assert len(cancelled) == 3 and all(v["STATUS"] == "CANCELLED" for v in cancelled)
+
+
+def test_a_date_moved_to_another_room_shows_that_room(client, booking_event, date, make_space):
+    other = make_space(title="さくら会館", address="さくら市本町1-2-3")
+    manage_url = book(client, booking_event, date)["Location"].split("?")[0]
+    services.move_occurrence(occurrence=date, start=date.start, end=date.end, space=other)
+    page = text(client.get(manage_url))
+    assert "さくら市本町1-2-3" in page and "みなと町港2丁目5-8" not in page
+
+
+def test_private_pages_send_no_referrer_and_odd_input_is_no_error(client, family_class):
+    url = f"{family_class.url}enrol/"
+    data = {**form_of(client, url), "nickname": "山田", "phone": "090-1234-5678"}
+    manage_url = client.post(url, data)["Location"].split("?")[0]
+    response = client.get(manage_url)
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in response["Cache-Control"]
+    for value in ["abc", "", "-1", "9" * 30]:
+        response = client.post(manage_url, {"action": "absence", "occurrence": value})
+        assert response.status_code in (200, 302), value
+    assert client.post(manage_url, {}).status_code == 200
+    assert client.post(manage_url, {"action": "party_size"}).status_code == 200

@@ -150,11 +150,27 @@ def test_an_offer_not_taken_up_passes_on_without_penalty(date):
     assert first.status == SignUpStatus.WAITING and first.offer_lapsed  # still on the list
     with pytest.raises(SignUpError):
         services.accept_offer(signup=first)  # the place is someone else's now
-    services.decline_offer(signup=second)
-    # Nobody else is waiting in line: the one who let it pass can take the free place.
+    services.decline_offer(signup=second)  # "not this time": stops waiting for this date
+    second.refresh_from_db()
+    assert second.status == SignUpStatus.CANCELLED
+    # Nobody else is waiting: the one who let the first offer lapse is offered it again.
+    first.refresh_from_db()
+    assert first.status == SignUpStatus.OFFERED
     services.accept_offer(signup=first)
     first.refresh_from_db()
     assert first.status == SignUpStatus.CONFIRMED
+
+
+def test_a_place_left_by_a_lapsed_offer_can_be_booked_by_a_newcomer(date):
+    a = book(date, 4, "あ")
+    waiting = book(date, 1, "い")
+    services.change_party_size(signup=a, party_size=3)
+    with time_machine.travel(at(2026, 12, 3, 9, 0, 1), tick=False):
+        assert services.expire_offers() == []  # nobody else to offer it to: the place is free
+        newcomer = book(date, 1, "う")
+    assert newcomer.status == SignUpStatus.CONFIRMED  # not held back for someone who let it go
+    waiting.refresh_from_db()
+    assert waiting.status == SignUpStatus.WAITING and waiting.offer_lapsed
 
 
 def test_close_to_the_date_an_offer_lasts_until_the_start(date):
@@ -290,3 +306,39 @@ def test_personal_data_is_erased_after_the_retention_period_and_counts_stay(date
         assert services.erase_personal_data() == 1
     enrolled.refresh_from_db()
     assert (enrolled.nickname, enrolled.phone, enrolled.relationship) == ("", "", "")
+
+
+def test_places_added_by_staff_go_at_once_to_the_people_waiting(date):
+    book(date, 4, "あ")
+    waiting = book(date, 2, "い")
+    services.set_capacity(occurrence=date, capacity=6)
+    waiting.refresh_from_db()
+    assert waiting.status == SignUpStatus.OFFERED
+
+
+def test_a_larger_event_capacity_on_publish_offers_the_new_places(date):
+    book(date, 4, "あ")
+    waiting = book(date, 1, "い")
+    event = date.event
+    event.capacity = 5
+    event.save_revision().publish()
+    waiting.refresh_from_db()
+    assert waiting.status == SignUpStatus.OFFERED
+
+
+def test_a_course_date_takes_enrolments_not_single_bookings(family_class):
+    first_date = Occurrence.objects.filter(event=family_class).first()
+    with pytest.raises(SignUpError) as error:
+        services.book_place(
+            occurrence=first_date, form_key=new_form_key(), source="staff", party_size=2
+        )
+    assert error.value.code == "wrong_kind"
+
+
+def test_a_cancelled_enrolment_in_a_course_without_end_is_erased_in_time(family_class):
+    signup = enrol(family_class, "山田")
+    services.cancel_signup(signup=signup)
+    with time_machine.travel(at(2026, 12, 31, 9, 1), tick=False):
+        assert services.erase_personal_data() == 1
+    signup.refresh_from_db()
+    assert signup.phone == "" and signup.nickname == ""
