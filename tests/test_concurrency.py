@@ -101,3 +101,60 @@ def test_without_row_locks_the_same_rush_overbooks(live_server, room_of_ten, mon
     assert all(status < 500 for status in statuses)
     confirmed = SignUp.objects.filter(occurrence=date, status=SignUpStatus.CONFIRMED)
     assert sum(s.party_size for s in confirmed) > PLACES
+
+
+def test_a_booking_and_a_schedule_change_at_the_same_moment_do_not_deadlock(
+    room_of_ten, monkeypatch
+):
+    """A booking holds its date's lock while it inserts a sign-up (a foreign key to the event);
+    a schedule change locks the event, then updates the dates. The event lock must not block
+    the foreign-key check, or the two wait for each other forever (PostgreSQL kills one)."""
+    import threading
+    import time
+
+    from django.db import connections
+
+    from events.models import ScheduleRule
+
+    event, (date, _) = room_of_ten
+    date_locked, schedule_waiting = threading.Event(), threading.Event()
+    check_date_open = services._check_date_open
+
+    def slow_check(occurrence, now):
+        # Inside book_place, with the date locked: let the schedule change start now.
+        date_locked.set()
+        schedule_waiting.wait(5)
+        time.sleep(0.5)  # the schedule change is now waiting for this date's row
+        return check_date_open(occurrence, now)
+
+    monkeypatch.setattr(services, "_check_date_open", slow_check)
+    errors = []
+
+    def book():
+        try:
+            services.book_place(occurrence=date, form_key=services.signup_tokens.new_form_key())
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def change_schedule():
+        date_locked.wait(5)
+        try:
+            ScheduleRule.objects.filter(page=event).update(end_time=dt.time(17))
+            schedule_waiting.set()
+            services.sync_occurrences(event=event)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=book), threading.Thread(target=change_schedule)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    date.refresh_from_db()
+    assert timezone.localtime(date.end).hour == 17  # the schedule change went through
+    assert SignUp.objects.filter(occurrence=date).count() == 1
