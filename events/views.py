@@ -387,11 +387,13 @@ def manage_context(signup, *, token, party_form):
 
 
 def manage_calendar(request, token):
-    """The sign-up's dates as an .ics file to add to a calendar."""
+    """The sign-up's dates as an .ics file to add to a calendar; once cancelled, a file that
+    takes them out again (METHOD:CANCEL, the same UIDs)."""
     signup = SignUp.objects.with_token(token).select_related("event", "occurrence").first()
-    if signup is None or not signup.is_active:
+    if signup is None:
         return _not_found(request)
-    body = ical.signup_calendar(signup, request=request)
+    method = "PUBLISH" if signup.is_active else "CANCEL"
+    body = ical.signup_calendar(signup, request=request, method=method)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="ibasho.ics"'
     return _private(response)

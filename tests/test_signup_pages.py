@@ -504,3 +504,14 @@ def test_private_pages_send_no_referrer_and_odd_input_is_no_error(client, family
         assert response.status_code in (200, 302), value
     assert client.post(manage_url, {}).status_code == 200
     assert client.post(manage_url, {"action": "party_size"}).status_code == 200
+
+
+def test_after_cancelling_the_calendar_file_takes_the_date_out(client, booking_event, date):
+    manage_url = book(client, booking_event, date)["Location"].split("?")[0]
+    added = Calendar.from_ical(client.get(manage_url + "calendar.ics").content)
+    client.post(manage_url, {"action": "cancel"})
+    assert "カレンダーから" in text(client.get(manage_url))
+    removed = Calendar.from_ical(client.get(manage_url + "calendar.ics").content)
+    assert removed["METHOD"] == "CANCEL"
+    [before], [after] = added.walk("VEVENT"), removed.walk("VEVENT")
+    assert after["UID"] == before["UID"] and after["STATUS"] == "CANCELLED"
