@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -91,7 +92,10 @@ def day_sheet(occurrence):
         "people_confirmed": sum(s.party_size for s in confirmed)
         + sum(s.party_size for s in enrolled if not s.is_absent),
         "people_waiting": sum(s.party_size for s in [*waiting, *enrolments_waiting]),
-        "people_came": sum(counted) if counted else None,
+        # Everyone counted at the door where staff did, otherwise what they counted per booking.
+        "people_came": occurrence.head_count
+        if occurrence.head_count is not None
+        else (sum(counted) if counted else None),
     }
 
 
@@ -111,6 +115,21 @@ def day_signups(request, occurrence_id):
         **day_sheet(occurrence),
     }
     return TemplateResponse(request, "events/admin/day_signups.html", context)
+
+
+@require_POST
+def date_head_count(request, occurrence_id):
+    """Staff note how many people came to a date in all (a "just come" date, a course day)."""
+    occurrence = _date_for_staff(request, occurrence_id)
+    form = AttendedForm(request.POST)
+    if form.is_valid():
+        # Only this field: the date may have been edited since the list was shown.
+        occurrence.head_count = form.cleaned_data["attended"]
+        occurrence.save(update_fields=["head_count", "updated_at"])
+        messages.success(request, _("Saved how many came."))
+    else:
+        messages.error(request, form.errors["attended"][0])
+    return redirect("events_day_signups", occurrence_id=occurrence.pk)
 
 
 STATUS_MESSAGES = {
@@ -210,7 +229,8 @@ def monthly_counts(first_day, after):
 
     Two queries whatever the number of dates and sign-ups. People booked are the party sizes of
     confirmed bookings, plus, on each date of a series, the confirmed enrolments that did not
-    report an absence. People who came add up `attended` where staff counted."""
+    report an absence. People who came: a date's head count where staff counted everyone,
+    otherwise the people counted per booking."""
     zone = site_zone()
     dates = Occurrence.objects.scheduled().filter(
         start__gte=dt.datetime.combine(first_day, dt.time.min, tzinfo=zone),
@@ -230,11 +250,24 @@ def monthly_counts(first_day, after):
         .annotate(people=Sum("party_size"))
         .values("people")
     )
+    # Who came, per date: the head count where staff counted everyone, otherwise what they
+    # counted per booking.
+    attended_on_date = (
+        SignUp.objects.filter(occurrence=OuterRef("pk"), attended__isnull=False)
+        .order_by()
+        .values("occurrence")
+        .annotate(people=Sum("attended"))
+        .values("people")
+    )
     per_space = {
-        row["space"]: {**row, "booked": row["enrolled"] or 0, "maybe": 0, "came": None}
+        row["space"]: {**row, "booked": row["enrolled"] or 0, "maybe": 0}
         for row in dates.order_by()
         .values("space", "space__title")
-        .annotate(dates=Count("pk"), enrolled=Sum(Subquery(enrolled_on_date)))
+        .annotate(
+            dates=Count("pk"),
+            enrolled=Sum(Subquery(enrolled_on_date)),
+            came=Sum(Coalesce("head_count", Subquery(attended_on_date))),
+        )
     }
     signups = (
         SignUp.objects.filter(occurrence__in=dates)
@@ -245,14 +278,12 @@ def monthly_counts(first_day, after):
                 "party_size", filter=Q(kind=SignUpKind.BOOKING, status=SignUpStatus.CONFIRMED)
             ),
             maybe=Count("pk", filter=Q(kind=SignUpKind.MAYBE, status=SignUpStatus.CONFIRMED)),
-            came=Sum("attended"),
         )
     )
     for row in signups:
         counts = per_space[row["occurrence__space"]]
         counts["booked"] += row["booked"] or 0
         counts["maybe"] = row["maybe"]
-        counts["came"] = row["came"]
     rows = sorted(per_space.values(), key=lambda r: (r["space"] is None, r["space__title"] or ""))
     totals = {
         name: sum(r[name] or 0 for r in rows) for name in ("dates", "booked", "maybe", "came")

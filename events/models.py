@@ -561,6 +561,10 @@ class Occurrence(models.Model):
         help_text=_("Shown with this date, e.g. why it is cancelled or what is different."),
     )
     capacity = models.PositiveSmallIntegerField(_("places on this date"), null=True, blank=True)
+    # Everyone who came, counted by staff at the door: the only count a "just come" date has.
+    head_count = models.PositiveSmallIntegerField(
+        _("people who came (everyone)"), null=True, blank=True
+    )
     edited = models.BooleanField(
         _("changed by staff"),
         default=False,

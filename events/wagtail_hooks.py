@@ -145,6 +145,11 @@ def register_signup_urls():
             admin_views.signup_action,
             name="events_signup_action",
         ),
+        path(
+            "signups/date/<int:occurrence_id>/head-count/",
+            admin_views.date_head_count,
+            name="events_date_head_count",
+        ),
         path("signups/attendance/", admin_views.attendance, name="events_attendance"),
     ]
 

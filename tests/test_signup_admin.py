@@ -433,3 +433,32 @@ def test_monthly_counts_take_the_same_queries_however_many_sign_ups(
     with django_assert_max_num_queries(len(few)):
         response = staff.get("/admin/signups/attendance/?month=2026-12")
     assert len(soup(response).select("table tbody tr")) == 4
+
+
+def test_a_head_count_at_the_door_counts_for_the_date_and_the_month(
+    staff, make_event, space, date
+):
+    # A "just come" drop-in has no sign-ups at all: the door count is its only number.
+    drop_in = make_event(
+        title="ふらっと居場所",
+        space=space,
+        join_mode="just_come",
+        rules=[weekly(D(2026, 12, 2), ["WE"], count=1)],
+    )
+    wednesday = Occurrence.objects.get(event=drop_in)
+    response = staff.post(f"/admin/signups/date/{wednesday.pk}/head-count/", {"attended": "7"})
+    assert response.status_code == 302
+    wednesday.refresh_from_db()
+    assert wednesday.head_count == 7
+    # A booked date: the per-booking counts until staff count everyone at the door.
+    came = book(date, "山田", 1)
+    SignUp.objects.filter(pk=came.pk).update(attended=1)
+    body, foot, _page = counts_table(staff, "2026-12")
+    assert body == [["湖南ほっとスペース", "6", "1", "0", "8"]]
+    staff.post(f"/admin/signups/date/{date.pk}/head-count/", {"attended": "3"})
+    body, foot, _page = counts_table(staff, "2026-12")
+    assert body == [["湖南ほっとスペース", "6", "1", "0", "10"]]
+    bad = staff.post(f"/admin/signups/date/{date.pk}/head-count/", {"attended": "-4"})
+    assert bad.status_code == 302
+    date.refresh_from_db()
+    assert date.head_count == 3
