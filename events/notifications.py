@@ -84,10 +84,11 @@ def send_lost_links(email, *, language):
     transaction.on_commit(lambda: _send(first, "lost_links", {"links": links}))
 
 
-def send_dates_changed(occurrences, *, cancelled):
+def send_dates_changed(occurrences, *, cancelled, restored=False):
     """The organiser cancelled or moved dates (of one event): everyone who gave an e-mail and
     holds a place, waits for one, or is enrolled in the series hears of it once, with their
-    calendar updated (the same UIDs, higher SEQUENCEs; METHOD:CANCEL for cancellations)."""
+    calendar updated (the same UIDs, higher SEQUENCEs; METHOD:CANCEL for cancellations). A
+    date given back (`restored`) is sent as a new invitation."""
     from .models import SignUp, SignUpKind
     from .services import new_manage_link
 
@@ -106,7 +107,7 @@ def send_dates_changed(occurrences, *, cancelled):
         .exclude(kind=SignUpKind.MAYBE)
         .select_related("event", "occurrence")
     )
-    template = "date_cancelled" if cancelled else "date_moved"
+    template = "date_cancelled" if cancelled else "date_restored" if restored else "date_moved"
     for signup in people:
         dates = [o for o in occurrences if signup.occurrence_id in (None, o.pk)]
         link = manage_link(new_manage_link(signup=signup), signup.language)

@@ -84,7 +84,7 @@ def sync_occurrences(*, event, until=None, now=None):
         to_create, to_update = [], []
         # Dates that were on and are now off (a closure, a holiday, a schedule edit): the people
         # who signed up are told.
-        newly_cancelled = set()
+        newly_cancelled, restored = set(), set()
         for start, end in sorted(wanted.items()):
             if end <= now:
                 continue
@@ -122,6 +122,8 @@ def sync_occurrences(*, event, until=None, now=None):
                     occurrence.sequence += 1
                 if not occurrence.is_cancelled and status == OccurrenceStatus.CANCELLED:
                     newly_cancelled.add(occurrence.pk)
+                elif occurrence.is_cancelled and status == OccurrenceStatus.SCHEDULED:
+                    restored.add(occurrence.pk)
                 occurrence.start, occurrence.end, occurrence.space = start, end, space
                 occurrence.status, occurrence.cancel_reason, occurrence.message = (
                     status,
@@ -159,6 +161,9 @@ def sync_occurrences(*, event, until=None, now=None):
         # One message per person, however many dates a closure takes away.
         notifications.send_dates_changed(
             [o for o in to_update if o.pk in newly_cancelled], cancelled=True
+        )
+        notifications.send_dates_changed(
+            [o for o in to_update if o.pk in restored], cancelled=False, restored=True
         )
     if to_create or to_update:
         # Bulk writes send no post_save; tell caches of public pages and feeds.
@@ -223,8 +228,7 @@ def move_occurrence(*, occurrence, start, end, space=None, message=""):
         occurrence.edited = True
         occurrence.sequence += 1
         occurrence.save()
-        if not was_cancelled:
-            notifications.send_dates_changed([occurrence], cancelled=False)
+        notifications.send_dates_changed([occurrence], cancelled=False, restored=was_cancelled)
     return occurrence
 
 

@@ -435,9 +435,7 @@ def test_monthly_counts_take_the_same_queries_however_many_sign_ups(
     assert len(soup(response).select("table tbody tr")) == 4
 
 
-def test_a_head_count_at_the_door_counts_for_the_date_and_the_month(
-    staff, make_event, space, date
-):
+def test_a_head_count_at_the_door_counts_for_the_date_and_the_month(staff, make_event, space, date):
     # A "just come" drop-in has no sign-ups at all: the door count is its only number.
     drop_in = make_event(
         title="ふらっと居場所",
@@ -453,10 +451,10 @@ def test_a_head_count_at_the_door_counts_for_the_date_and_the_month(
     # A booked date: the per-booking counts until staff count everyone at the door.
     came = book(date, "山田", 1)
     SignUp.objects.filter(pk=came.pk).update(attended=1)
-    body, foot, _page = counts_table(staff, "2026-12")
+    body, _foot, _page = counts_table(staff, "2026-12")
     assert body == [["湖南ほっとスペース", "6", "1", "0", "8"]]
     staff.post(f"/admin/signups/date/{date.pk}/head-count/", {"attended": "3"})
-    body, foot, _page = counts_table(staff, "2026-12")
+    body, _foot, _page = counts_table(staff, "2026-12")
     assert body == [["湖南ほっとスペース", "6", "1", "0", "10"]]
     bad = staff.post(f"/admin/signups/date/{date.pk}/head-count/", {"attended": "-4"})
     assert bad.status_code == 302

@@ -515,3 +515,22 @@ def test_after_cancelling_the_calendar_file_takes_the_date_out(client, booking_e
     assert removed["METHOD"] == "CANCEL"
     [before], [after] = added.walk("VEVENT"), removed.walk("VEVENT")
     assert after["UID"] == before["UID"] and after["STATUS"] == "CANCELLED"
+
+
+@with_commits
+def test_a_date_given_back_is_put_back_in_the_calendar(client, booking_event, date):
+    from events.models import ClosedDays
+
+    book(client, booking_event, date, email="yu@example.org")
+    closure = ClosedDays.objects.create(
+        first_day=D(2026, 12, 8), last_day=D(2026, 12, 8), message="点検日"
+    )
+    services.sync_all_events()
+    mail.outbox.clear()
+    closure.delete()
+    services.sync_all_events()
+    [message] = mail.outbox
+    calendar = Calendar.from_ical(message.attachments[0][1])
+    [vevent] = calendar.walk("VEVENT")
+    assert calendar["METHOD"] == "REQUEST" and vevent["STATUS"] == "CONFIRMED"
+    assert "予定どおり" in message.body
