@@ -72,3 +72,89 @@ def signup_calendar(signup, *, request=None, method="PUBLISH", occurrences=None)
             )
         )
     return calendar.to_ical()
+
+
+# --- Feeds -----------------------------------------------------------------------------------
+# Written by hand rather than through icalendar's object model: a feed holds thousands of
+# dates, and building an object per property costs twenty times as much. Everything is UTC
+# ("Z"), so no VTIMEZONE is needed, and every event is a plain VEVENT with its own UID.
+
+CRLF = "\r\n"
+REFRESH = "PT6H"  # how often calendar apps are asked to look again
+
+
+def escape_text(value):
+    """RFC 5545 TEXT: backslash, semicolon, comma and line breaks escaped."""
+    return (
+        str(value)
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def fold(line):
+    """Lines of at most 75 octets, continued with a space, never splitting a UTF-8 character."""
+    if len(line.encode()) <= 75:
+        return line
+    parts, current, size, limit = [], [], 0, 75
+    for char in line:
+        width = len(char.encode())
+        if size + width > limit:
+            parts.append("".join(current))
+            current, size, limit = [], 0, 74  # the leading space takes one octet
+        current.append(char)
+        size += width
+    parts.append("".join(current))
+    return (CRLF + " ").join(parts)
+
+
+def utc(moment):
+    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def build_feed(entries, *, name, url="", stamp=None):
+    """A VCALENDAR of `entries`: dicts with occurrence, title, location, description, url.
+    Any set of dates can be given (the whole site, a space, later a host's private feed).
+    `stamp` (DTSTAMP) is best the time of the last change, so an unchanged feed is the same
+    bytes and keeps its ETag."""
+    stamp = utc(stamp or timezone.now())
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text(name)}",
+        f"X-WR-TIMEZONE:{settings.TIME_ZONE}",
+        f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}",
+        f"X-PUBLISHED-TTL:{REFRESH}",
+    ]
+    if url:
+        lines.append(f"URL:{url}")
+    for entry in entries:
+        occurrence = entry["occurrence"]
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{occurrence_uid(occurrence)}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{utc(occurrence.start)}",
+            f"DTEND:{utc(occurrence.end)}",
+            f"SEQUENCE:{occurrence.sequence}",
+            f"CREATED:{utc(occurrence.created_at)}",
+            f"LAST-MODIFIED:{utc(occurrence.updated_at)}",
+            f"STATUS:{'CANCELLED' if occurrence.is_cancelled else 'CONFIRMED'}",
+            f"SUMMARY:{escape_text(entry['title'])}",
+        ]
+        if entry.get("location"):
+            lines.append(f"LOCATION:{escape_text(entry['location'])}")
+        if entry.get("description"):
+            lines.append(f"DESCRIPTION:{escape_text(entry['description'])}")
+        if entry.get("url"):
+            lines.append(f"URL:{entry['url']}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return (CRLF.join(fold(line) for line in lines) + CRLF).encode()

@@ -82,7 +82,7 @@ class FilteredIndexMixin:
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
-        if response.context_data.get("filter_error"):
+        if (getattr(response, "context_data", None) or {}).get("filter_error"):
             response.status_code = 400
         return response
 

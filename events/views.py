@@ -13,10 +13,12 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
-from django.utils.http import urlencode
+from django.utils.formats import date_format
+from django.utils.http import http_date, urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
+from wagtail.models import Site
 
 from . import ical, notifications, services
 from .forms import (
@@ -28,7 +30,7 @@ from .forms import (
     PartySizeForm,
 )
 from .i18n import pages_in_current_language
-from .models import JoinMode, Occurrence, SignUp, SignUpKind, SignUpStatus
+from .models import EventIndexPage, JoinMode, Occurrence, SignUp, SignUpKind, SignUpStatus
 from .recurrence import site_zone
 from .schema_org import event_data, to_json_ld
 from .signup_tokens import browser_key, hash_token, is_form_key, new_form_key
@@ -38,17 +40,19 @@ PAGE_SIZE = 60
 
 def filtered_occurrences(form):
     """Live occurrences in the form's range matching its filters, with what a listing shows."""
-    data = form.cleaned_data
     first, after = form.date_range()
     zone = site_zone()
-    occurrences = (
-        Occurrence.objects.live()
-        .between(
-            dt.datetime.combine(first, dt.time.min, tzinfo=zone),
-            dt.datetime.combine(after, dt.time.min, tzinfo=zone),
-        )
-        .select_related("event", "space", "space__area")
-        .order_by("start", "pk")
+    occurrences = Occurrence.objects.live().between(
+        dt.datetime.combine(first, dt.time.min, tzinfo=zone),
+        dt.datetime.combine(after, dt.time.min, tzinfo=zone),
+    )
+    return apply_filters(occurrences, form.cleaned_data)
+
+
+def apply_filters(occurrences, data):
+    """The filters of `/events/` (and its feed) on any set of occurrences."""
+    occurrences = occurrences.select_related("event", "space", "space__area").order_by(
+        "start", "pk"
     )
     if data.get("kind"):
         occurrences = occurrences.filter(event__kind=data["kind"])
@@ -87,6 +91,7 @@ def listing_context(request, *, index_page):
     ]
     base = {k: v for k, v in request.GET.items() if k not in ("date", "page") and v}
     return {
+        "feed_url": feed_url(form.cleaned_data),
         "filter_form": form,
         "period": form.cleaned_data["view"],  # what the pager moves by: day, week or month
         "days": days,
@@ -124,7 +129,9 @@ def event_context(request, *, event, limit=12):
         occurrence.places_left = (
             None if capacity is None else max(capacity - taken.get(occurrence.pk, 0), 0)
         )
+    source = event.source
     return {
+        "feed_url": feed_url({"space": source.space.slug} if source.space_id else {}),
         "occurrences": occurrences,
         "display_space": spaces.get(event.space_id) if event.space_id else None,
         "json_ld": to_json_ld(event_data(event, occurrences, request)),
@@ -427,3 +434,91 @@ def lost_links(request):
             request, "events/lost_links.html", {"form": form, "sent": sent}, status=status
         )
     )
+
+
+# --- Calendar feeds ----------------------------------------------------------------------------
+
+FEED_HISTORY = dt.timedelta(days=30)  # past dates stay a while, so they don't vanish abruptly
+BAD_FEED = _(
+    "This calendar address has a filter we don't understand. Please copy the address again "
+    "from the dates page."
+)
+
+
+def feed_url(filters):
+    """The calendar feed of what a page lists: `/events/feed.ics` with the same filters."""
+    query = {name: filters.get(name) for name in EventFilterForm.filter_fields}
+    query = urlencode({name: value for name, value in query.items() if value})
+    return reverse("events-feed") + (f"?{query}" if query else "")
+
+
+def feed(request):
+    """`/events/feed.ics`: the dates `/events/` lists for the same filters, from 30 days ago to
+    the end of the stored schedule; `discreet=1` for calendars a family shares."""
+    index_page = (
+        EventIndexPage.objects.live().filter(locale__language_code=translation.get_language())
+        or EventIndexPage.objects.live()
+    ).first()
+    if index_page is None:
+        raise Http404
+    form = EventFilterForm(request.GET)
+    discreet = request.GET.get("discreet", "")
+    if not form.is_valid() or discreet not in ("", "0", "1"):
+        return HttpResponse(BAD_FEED, status=400, content_type="text/plain; charset=utf-8")
+    discreet = discreet == "1"
+    occurrences = apply_filters(
+        Occurrence.objects.live().filter(end__gte=timezone.now() - FEED_HISTORY),
+        form.cleaned_data,
+    )
+    items = list(occurrences)
+    events = pages_in_current_language({o.event for o in items})
+    spaces = pages_in_current_language({o.space for o in items if o.space})
+    entries = [
+        feed_entry(o, events[o.event_id], spaces.get(o.space_id), discreet, request) for o in items
+    ]
+    site = Site.find_for_request(request)
+    site_name = site.site_name if site is not None else ""
+    name = _("Gatherings") if discreet else " | ".join(filter(None, [index_page.title, site_name]))
+    changed = [o.updated_at for o in items] + [e.last_published_at for e in events.values()]
+    last_change = max((moment for moment in changed if moment is not None), default=None)
+    body = ical.build_feed(
+        entries,
+        name=name,
+        url="" if discreet else request.build_absolute_uri(index_page.url),
+        stamp=last_change,
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="ibasho.ics"'
+    if last_change is not None:
+        response["Last-Modified"] = http_date(last_change.timestamp())
+    return response
+
+
+def feed_entry(occurrence, event, space, discreet, request):
+    """One date of a feed in the reader's language. Discreet: a neutral title ("Tuesday
+    gathering"), the address or area only, and nothing else about what it is."""
+    start = timezone.localtime(occurrence.start, site_zone())
+    if discreet:
+        title = event.discreet_title or _("%(weekday)s gathering") % {
+            "weekday": date_format(start, "l")
+        }
+    else:
+        title = event.title
+    location = ""
+    if space is not None and space.address_is_public and space.address:
+        location = space.address if discreet else f"{space.title}, {space.address}"
+    elif space is not None:
+        area = space.area.name if space.area_id else ""
+        location = area if discreet else ", ".join(filter(None, [space.title, area]))
+    elif event.is_online:
+        location = _("Online")
+    description = ""
+    if not discreet:
+        description = "\n".join(filter(None, [event.summary, occurrence.display_message]))
+    return {
+        "occurrence": occurrence,
+        "title": title,
+        "location": location,
+        "description": description,
+        "url": "" if discreet else request.build_absolute_uri(event.url),
+    }

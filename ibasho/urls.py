@@ -6,6 +6,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from events import views as events_views
+
 from . import views
 
 urlpatterns = [
@@ -21,6 +23,8 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("my/", include("events.urls")),
+    # Before Wagtail's pages, whose URLs all end in a slash.
+    path("events/feed.ics", events_views.feed, name="events-feed"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

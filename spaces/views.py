@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from events.i18n import pages_in_current_language, source_pages
 from events.models import Occurrence
 from events.schema_org import place_data, to_json_ld
+from events.views import feed_url
 
 from .forms import SpaceFilterForm
 from .models import LiveStatusKind, SpacePage
@@ -74,7 +75,11 @@ def space_context(request, *, space, days=14):
     events = pages_in_current_language({o.event for o in occurrences})
     for occurrence in occurrences:
         occurrence.display_event = events[occurrence.event_id]
-    return {"occurrences": occurrences, "json_ld": to_json_ld(place_data(space, request))}
+    return {
+        "occurrences": occurrences,
+        "json_ld": to_json_ld(place_data(space, request)),
+        "feed_url": feed_url({"space": space.slug}),
+    }
 
 
 class LiveStatusForm(forms.Form):

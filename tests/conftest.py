@@ -164,6 +164,22 @@ def event_index(home_page):
 
 
 @pytest.fixture
+def areas(home_page):
+    """A region (湖南圏域) with a town in it (さくら市), and another region."""
+    from wagtail.models import Locale
+
+    from spaces.models import Area
+
+    ja = Locale.objects.get(language_code="ja")
+    region = Area.objects.create(name="湖南圏域", slug="konan", level="region", locale=ja)
+    town = Area.objects.create(
+        name="さくら市", slug="sakura", level="municipality", parent=region, locale=ja
+    )
+    other = Area.objects.create(name="北部圏域", slug="hokubu", level="region", locale=ja)
+    return region, town, other
+
+
+@pytest.fixture
 def make_space(space_index):
     from spaces.models import SpacePage
 

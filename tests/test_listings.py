@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from bs4 import BeautifulSoup
 
-from spaces.models import Area, Feature
+from spaces.models import Feature
 from tests.conftest import weekly
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -20,19 +20,6 @@ pytestmark = pytest.mark.django_db
 def frozen_now():
     with time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=JST), tick=False):
         yield
-
-
-@pytest.fixture
-def areas(home_page):
-    from wagtail.models import Locale
-
-    ja = Locale.objects.get(language_code="ja")
-    region = Area.objects.create(name="湖南圏域", slug="konan", level="region", locale=ja)
-    town = Area.objects.create(
-        name="さくら市", slug="sakura", level="municipality", parent=region, locale=ja
-    )
-    other = Area.objects.create(name="北部圏域", slug="hokubu", level="region", locale=ja)
-    return region, town, other
 
 
 @pytest.fixture

@@ -50,6 +50,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # ETags for every GET, and 304 for a calendar app (or browser) that already has the page,
+    # whether it comes from the page cache or is rendered.
+    "django.middleware.http.ConditionalGetMiddleware",
     "ibasho.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -1,0 +1,218 @@
+"""Calendar feeds: `/events/feed.ics` with the filters of `/events/`, exact RFC 5545 that
+calendar apps parse, discreet for shared calendars, and served so that apps refresh cheaply."""
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+import recurring_ical_events
+import time_machine
+from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from icalendar import Calendar
+
+from events import ical, services
+from events.forms import EventFilterForm
+from events.models import Occurrence
+from events.signup_tokens import new_form_key
+from events.views import filtered_occurrences
+from tests.conftest import weekly
+
+JST = ZoneInfo("Asia/Tokyo")
+D = dt.date
+pytestmark = pytest.mark.django_db
+
+
+def at(*args):
+    return dt.datetime(*args, tzinfo=JST)
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    with time_machine.travel(at(2026, 12, 1, 9, 0), tick=False):
+        yield
+
+
+@pytest.fixture
+def schedule(make_space, make_event, areas):
+    hidamari = make_space(
+        title="ひだまり", slug="hidamari", area=areas[1], address="さくら市本町1-2-3"
+    )
+    kita = make_space(title="北のへや", slug="kita", location_policy="after_signup", area=areas[0])
+    drop_in = make_event(
+        title="火曜と金曜の居場所, ひだまり; 午後",
+        space=hidamari,
+        discreet_title="",
+        rules=[weekly(D(2026, 12, 1), ["TU", "FR"])],
+    )
+    family = make_event(
+        title="家族会",
+        kind="family_group",
+        audience="families",
+        space=kita,
+        rules=[weekly(D(2026, 12, 5), ["SA"])],
+    )
+    return drop_in, family
+
+
+def get_feed(client, query="", **headers):
+    response = client.get(f"/events/feed.ics{query}", **headers)
+    assert response.status_code == 200, response.content[:300]
+    return response
+
+
+def vevents(response):
+    return Calendar.from_ical(response.content).walk("VEVENT")
+
+
+def test_the_feed_has_exactly_the_dates_the_listing_has(client, schedule):
+    for query in ["", "?kind=drop_in", "?area=sakura", "?space=kita", "?audience=families"]:
+        response = get_feed(client, query)
+        calendar = Calendar.from_ical(response.content)
+        first, after = at(2026, 12, 1), at(2027, 1, 1)
+        expanded = recurring_ical_events.of(calendar).between(first, after)
+        in_feed = {(str(e["UID"]), e["DTSTART"].dt) for e in expanded}
+        params = dict(p.split("=") for p in query[1:].split("&") if p)
+        form = EventFilterForm({**params, "view": "month", "date": "2026-12-01"})
+        assert form.is_valid()
+        listed = {(ical.occurrence_uid(o), o.start) for o in filtered_occurrences(form)}
+        assert in_feed == listed and listed, query
+
+
+def test_rfc_5545_lines_crlf_folding_and_escaping(client, schedule):
+    body = get_feed(client).content
+    assert body.endswith(b"\r\n")
+    assert b"\n" not in body.replace(b"\r\n", b"")
+    for line in body.split(b"\r\n"):
+        assert len(line) <= 75
+        line.decode("utf-8")  # folding never splits a character
+    assert "SUMMARY:火曜と金曜の居場所\\, ひだまり\\; 午後" in body.decode().replace("\r\n ", "")
+    drop_in, _family = schedule
+    [first] = [e for e in vevents(get_feed(client)) if e["DTSTART"].dt == at(2026, 12, 1, 13)]
+    assert str(first["SUMMARY"]) == drop_in.title  # parsers read it back exactly
+    for name in ("UID", "DTSTAMP", "DTSTART", "DTEND", "SEQUENCE", "LAST-MODIFIED", "URL"):
+        assert name in first, name
+    calendar = Calendar.from_ical(body)
+    assert str(calendar["X-WR-CALNAME"]) and calendar["REFRESH-INTERVAL"]
+    assert "X-PUBLISHED-TTL" in calendar
+    assert "ORGANIZER" not in body.decode() and "ATTENDEE" not in body.decode()
+
+
+def test_folding_never_splits_a_character():
+    line = "SUMMARY:" + "あいうえお" * 40
+    folded = ical.fold(line)
+    physical = folded.encode().split(b"\r\n")
+    assert all(len(p) <= 75 for p in physical)
+    assert all(p.decode() for p in physical)
+    assert folded.replace("\r\n ", "") == line
+    assert ical.escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+
+
+def test_cancelled_and_moved_dates_keep_their_uid(client, schedule):
+    drop_in, _family = schedule
+    friday = Occurrence.objects.get(event=drop_in, start=at(2026, 12, 4, 13))
+    tuesday = Occurrence.objects.get(event=drop_in, start=at(2026, 12, 8, 13))
+    before = {str(e["UID"]): e for e in vevents(get_feed(client))}
+    services.cancel_occurrence(occurrence=friday, message="職員研修のためお休みします")
+    services.move_occurrence(occurrence=tuesday, start=at(2026, 12, 8, 14), end=at(2026, 12, 8, 17))
+    after = {str(e["UID"]): e for e in vevents(get_feed(client))}
+    assert before.keys() == after.keys()  # the same dates, updated in place
+    cancelled = after[ical.occurrence_uid(friday)]
+    assert cancelled["STATUS"] == "CANCELLED"
+    assert cancelled["SEQUENCE"] > before[ical.occurrence_uid(friday)]["SEQUENCE"]
+    assert "職員研修" in str(cancelled["DESCRIPTION"])
+    moved = after[ical.occurrence_uid(tuesday)]
+    assert moved["DTSTART"].dt == at(2026, 12, 8, 14)
+    assert moved["SEQUENCE"] > before[ical.occurrence_uid(tuesday)]["SEQUENCE"]
+
+
+def test_past_dates_stay_for_thirty_days(client, schedule):
+    with time_machine.travel(at(2026, 12, 20, 9, 0), tick=False):
+        starts = [e["DTSTART"].dt for e in vevents(get_feed(client))]
+    assert at(2026, 12, 1, 13) in starts  # 19 days ago: still there
+    with time_machine.travel(at(2027, 1, 5, 9, 0), tick=False):
+        starts = [e["DTSTART"].dt for e in vevents(get_feed(client))]
+    assert at(2026, 12, 1, 13) not in starts and at(2026, 12, 8, 13) in starts
+
+
+def test_discreet_feed_reveals_nothing_but_time_and_place(client, schedule):
+    body = get_feed(client, "?discreet=1").content.decode().replace("\r\n ", "")
+    for word in ["居場所", "家族会", "ひだまり", "北のへや", "DESCRIPTION", "URL:http"]:
+        assert word not in body, word
+    summaries = {str(e["SUMMARY"]) for e in vevents(get_feed(client, "?discreet=1"))}
+    assert summaries == {"火曜日の集まり", "金曜日の集まり", "土曜日の集まり"}
+    assert "さくら市本町1-2-3" in body  # the place, without naming what it is
+
+
+def test_a_hidden_address_and_personal_data_never_reach_a_feed(client, schedule, make_space):
+    _drop_in, family = schedule
+    family.space.address = "みなと町港2丁目5-8"
+    family.space.save_revision().publish()
+    family.join_mode = "booking"
+    family.save_revision().publish()
+    saturday = Occurrence.objects.get(event=family, start=at(2026, 12, 5, 13))
+    services.book_place(
+        occurrence=saturday,
+        form_key=new_form_key(),
+        nickname="ゆう",
+        email="yu@example.org",
+        note="入口で迎えてください",
+    )
+    body = get_feed(client).content.decode().replace("\r\n ", "")
+    for secret in ["みなと町港2丁目5-8", "ゆう", "yu@example.org", "入口で迎えて"]:
+        assert secret not in body
+
+
+def test_served_as_calendar_never_gzipped_with_etag_and_304(client, schedule):
+    response = get_feed(client, HTTP_ACCEPT_ENCODING="gzip, deflate", HTTP_ACCEPT="*/*")
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert "Content-Encoding" not in response
+    assert response["ETag"] and response["Last-Modified"]
+    again = client.get("/events/feed.ics", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    lenient = client.get("/events/feed.ics", HTTP_ACCEPT="text/html")
+    assert lenient.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query", ["?kind=party", "?date=2026-13-45", "?audience=" + "x" * 5000, "?discreet=yes"]
+)
+def test_bad_filters_get_a_plain_400(client, schedule, query):
+    response = client.get(f"/events/feed.ics{query}")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    assert "フィルター" in response.content.decode()
+
+
+def test_a_space_that_does_not_exist_is_an_empty_calendar(client, schedule):
+    assert vevents(get_feed(client, "?space=nowhere")) == []
+    assert len(vevents(get_feed(client, "?space=kita&space=hidamari"))) > 0
+
+
+def test_a_feed_takes_the_same_queries_whatever_its_size(client, schedule, make_event):
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            get_feed(client)
+        return len(queries)
+
+    count()
+    small = count()
+    for i in range(5):
+        make_event(title=f"会{i}", rules=[weekly(D(2026, 12, 1), ["MO", "WE", "TH"])])
+    assert count() == small <= 10
+
+
+def test_pages_that_list_dates_link_their_feed(client, schedule):
+    drop_in, _family = schedule
+    for url, feed in [
+        ("/events/?kind=drop_in", "/events/feed.ics?kind=drop_in"),
+        (drop_in.url, "/events/feed.ics?space=hidamari"),
+        (drop_in.space.url, "/events/feed.ics?space=hidamari"),
+    ]:
+        page = BeautifulSoup(client.get(url).content, "html.parser")
+        link = page.find("link", rel="alternate", type="text/calendar")
+        assert link["href"] == feed, url
+        subscribe = page.find("a", href=re.compile(r"^webcal://"))
+        assert subscribe["href"].endswith(feed)
