@@ -37,9 +37,9 @@ def free_port():
         return s.getsockname()[1]
 
 
-def wrk(url):
+def wrk(url, extra=()):
     out = subprocess.run(
-        ["wrk", "-t2", "-c8", f"-d{DURATION}s", "--latency", url],
+        ["wrk", "-t2", "-c8", f"-d{DURATION}s", "--latency", *extra, url],
         capture_output=True,
         text=True,
         check=True,

@@ -1,4 +1,5 @@
 import datetime as dt
+import functools
 
 import holidays
 from django import forms
@@ -33,7 +34,13 @@ from .signup_tokens import hash_token
 def holiday_name(day):
     """The name of a Japanese national holiday in the reader's language, or ""."""
     language = "ja" if (get_language() or "ja").startswith("ja") else "en_US"
-    return holidays.country_holidays("JP", years=day.year, language=language).get(day, "")
+    return _holidays(day.year, language).get(day, "")
+
+
+@functools.lru_cache(maxsize=32)
+def _holidays(year, language):
+    # Building the table is slow, and a feed asks for hundreds of dates.
+    return holidays.country_holidays("JP", years=year, language=language)
 
 
 RICH_TEXT_FEATURES = ["bold", "link", "ol", "ul"]

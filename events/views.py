@@ -6,13 +6,13 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Q, Sum
+from django.db.models import Q, Sum, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, set_response_etag
 from django.utils.formats import date_format
 from django.utils.http import http_date, urlencode
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +30,15 @@ from .forms import (
     PartySizeForm,
 )
 from .i18n import pages_in_current_language
-from .models import EventIndexPage, JoinMode, Occurrence, SignUp, SignUpKind, SignUpStatus
+from .models import (
+    EventIndexPage,
+    EventPage,
+    JoinMode,
+    Occurrence,
+    SignUp,
+    SignUpKind,
+    SignUpStatus,
+)
 from .recurrence import site_zone
 from .schema_org import event_data, to_json_ld
 from .signup_tokens import browser_key, hash_token, is_form_key, new_form_key
@@ -470,11 +478,22 @@ def feed(request):
         Occurrence.objects.live().filter(end__gte=timezone.now() - FEED_HISTORY),
         form.cleaned_data,
     )
-    items = list(occurrences)
-    events = pages_in_current_language({o.event for o in items})
-    spaces = pages_in_current_language({o.space for o in items if o.space})
+    # Thousands of dates but few events and spaces: the pages are read once each, not joined
+    # into every row (building a Wagtail page object per row costs more than the rest).
+    items = list(occurrences.select_related(None))
+    source_events = EventPage.objects.in_bulk({o.event_id for o in items})
+    source_spaces = Occurrence.space.field.related_model.objects.in_bulk(
+        {o.space_id for o in items if o.space_id}
+    )
+    for occurrence in items:
+        occurrence.event = source_events[occurrence.event_id]  # for the UID, no query
+    events = pages_in_current_language(source_events.values())
+    spaces = pages_in_current_language(source_spaces.values())
+    prefetch_related_objects(list(spaces.values()), "area")
+    urls = {pk: request.build_absolute_uri(event.url) for pk, event in events.items()}
     entries = [
-        feed_entry(o, events[o.event_id], spaces.get(o.space_id), discreet, request) for o in items
+        feed_entry(o, events[o.event_id], spaces.get(o.space_id), discreet, url=urls[o.event_id])
+        for o in items
     ]
     site = Site.find_for_request(request)
     site_name = site.site_name if site is not None else ""
@@ -489,12 +508,15 @@ def feed(request):
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="ibasho.ics"'
+    # Computed once here, so a copy from the page cache answers If-None-Match without hashing
+    # megabytes again.
+    set_response_etag(response)
     if last_change is not None:
         response["Last-Modified"] = http_date(last_change.timestamp())
     return response
 
 
-def feed_entry(occurrence, event, space, discreet, request):
+def feed_entry(occurrence, event, space, discreet, *, url):
     """One date of a feed in the reader's language. Discreet: a neutral title ("Tuesday
     gathering"), the address or area only, and nothing else about what it is."""
     start = timezone.localtime(occurrence.start, site_zone())
@@ -520,5 +542,5 @@ def feed_entry(occurrence, event, space, discreet, request):
         "title": title,
         "location": location,
         "description": description,
-        "url": "" if discreet else request.build_absolute_uri(event.url),
+        "url": "" if discreet else url,
     }

@@ -1,0 +1,182 @@
+"""The full-site calendar feed: 200 series and about 10,000 dates (1,000 cancelled, 200 moved).
+
+    python -m bench.feeds          (the warm part needs `wrk`: apt-get install -y wrk)
+
+Cold (page cache off), in one process, medians of several runs, each next to its same-run
+baselines:
+- the feed view, database queries included;
+- the same hand-written serializer on the same dates already in memory (the floor);
+- one VEVENT object per date through icalendar's object model (the shape of ls.joyous's
+  export).
+Warm (page cache on), through gunicorn with 2 sync workers and wrk with 8 connections: the
+feed, a 304 for a client that has it, and a trivial Django view, served the same way."""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from bench.listings import free_port, wrk
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+DURATION = os.environ.get("BENCH_SECONDS", "6")
+
+COLD = """
+import statistics, time, datetime as dt, json
+import django
+django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from icalendar import Calendar, Event
+from events import ical
+from events.models import Occurrence
+from events.views import FEED_HISTORY, apply_filters, feed_entry
+from django.test import RequestFactory
+from django.utils import timezone
+
+client = Client(HTTP_HOST="127.0.0.1")
+def timed(fn, runs):
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+client.get("/events/feed.ics")  # warm the per-process caches (site, locales)
+with CaptureQueriesContext(connection) as queries:
+    body = client.get("/events/feed.ics").content
+view_seconds, _ = timed(lambda: client.get("/events/feed.ics").content, RUNS)
+
+request = RequestFactory().get("/events/feed.ics", HTTP_HOST="127.0.0.1")
+items = list(apply_filters(Occurrence.objects.live().filter(
+    end__gte=timezone.now() - FEED_HISTORY), {}))
+events = {o.event_id: o.event for o in items}
+spaces = {o.space_id: o.space for o in items if o.space_id}
+entries = [feed_entry(o, events[o.event_id], spaces.get(o.space_id), False,
+                      url=request.build_absolute_uri(events[o.event_id].url))
+           for o in items]
+floor_seconds, floor_body = timed(lambda: ical.build_feed(entries, name="bench"), RUNS)
+
+def object_model():
+    calendar = Calendar()
+    calendar.add("prodid", ical.PRODID)
+    calendar.add("version", "2.0")
+    for entry in entries:
+        occurrence = entry["occurrence"]
+        event = Event()
+        event.add("uid", ical.occurrence_uid(occurrence))
+        event.add("dtstamp", timezone.now())
+        event.add("dtstart", occurrence.start)
+        event.add("dtend", occurrence.end)
+        event.add("sequence", occurrence.sequence)
+        event.add("last-modified", occurrence.updated_at)
+        event.add("status", "CANCELLED" if occurrence.is_cancelled else "CONFIRMED")
+        event.add("summary", entry["title"])
+        event.add("location", entry["location"])
+        event.add("description", entry["description"])
+        event.add("url", entry["url"])
+        calendar.add_component(event)
+    return calendar.to_ical()
+model_seconds, model_body = timed(object_model, max(1, RUNS // 2))
+print(json.dumps({
+    "dates": len(items), "cancelled": sum(o.is_cancelled for o in items),
+    "queries": len(queries), "bytes": len(body),
+    "view": view_seconds, "floor": floor_seconds, "model": model_seconds,
+    "model_bytes": len(model_body),
+}))
+"""
+
+
+def main():
+    import json
+
+    var = Path(tempfile.mkdtemp(prefix="ibasho-bench-"))
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "IBASHO_VAR_DIR": str(var)}
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    python = sys.executable
+    try:
+        subprocess.run([python, "-m", "bench.generate"], cwd=ROOT, env=env, check=True)
+        cold_env = {**env, "IBASHO_PAGE_CACHE_SECONDS": "0", "BENCH_RUNS": str(RUNS)}
+        out = subprocess.run(
+            [python, "-c", COLD.replace("RUNS", str(RUNS))],
+            cwd=ROOT,
+            env=cold_env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        cold = json.loads(out.strip().splitlines()[-1])
+        warm = serve_warm(env) if shutil.which("wrk") else None
+    finally:
+        shutil.rmtree(var, ignore_errors=True)
+
+    print(
+        f"\nfeed of {cold['dates']} dates ({cold['cancelled']} cancelled), "
+        f"{cold['bytes'] / 1e6:.1f} MB, {cold['queries']} queries"
+    )
+    print(f"{'cold, median of ' + str(RUNS):42} {'seconds':>9} {'ratio':>12}")
+    print(f"{'feed view (queries included)':42} {cold['view']:9.3f}")
+    print(
+        f"{'baseline: same serializer, dates in memory':42} {cold['floor']:9.3f} "
+        f"{cold['view'] / cold['floor']:9.2f}×  (goal: view within 2×)"
+    )
+    print(
+        f"{'baseline: icalendar object per date':42} {cold['model']:9.3f} "
+        f"{cold['model'] / cold['view']:9.1f}×  (goal: view ≥ 20× faster)"
+    )
+    if warm:
+        trivial = warm[0][1]
+        print(f"\n{'warm, wrk 8 connections':42} {'req/s':>9} {'median':>9} {'vs trivial':>11}")
+        for label, rps, median in warm:
+            print(f"{label:42} {rps:9.1f} {median:>9} {rps / trivial:10.1%}")
+        print("goal: warm feed ≥ 50 % of the trivial view; a 304 faster still")
+
+
+def serve_warm(env):
+    port = free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    args = [
+        "ibasho.wsgi",
+        "--workers",
+        "2",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen([str(gunicorn), *args], cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/bench/trivial", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        etag = urllib.request.urlopen(base + "/events/feed.ics", timeout=60).headers["ETag"]
+        script = Path(tempfile.mkdtemp()) / "etag.lua"
+        script.write_text(f"wrk.headers['If-None-Match'] = '{etag}'\n")
+        results = []
+        for label, path, extra in [
+            ("trivial view (baseline)", "/bench/trivial", []),
+            ("feed, from the page cache", "/events/feed.ics", []),
+            ("feed, 304 (If-None-Match)", "/events/feed.ics", ["-s", str(script)]),
+        ]:
+            rps, median, _errors = wrk(base + path, extra)
+            results.append((label, rps, median))
+        return results
+    finally:
+        server.terminate()
+        server.wait()
+
+
+if __name__ == "__main__":
+    main()
