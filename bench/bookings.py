@@ -12,20 +12,17 @@ second, median latency, the ratio to the trivial POST, and checks afterwards tha
 were never overbooked."""
 
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import textwrap
-import time
 import urllib.request
 from pathlib import Path
 
-from bench.listings import free_port
+from bench.listings import DURATION, gunicorn, wrk
 
 ROOT = Path(__file__).resolve().parent.parent
-DURATION = os.environ.get("BENCH_SECONDS", "10")
 CONNECTIONS = 50
 PLACES = 20
 SERVER = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/").rsplit("/", 1)[0]
@@ -98,19 +95,6 @@ def psql(sql):
     )
 
 
-def wrk(url, script):
-    out = subprocess.run(
-        ["wrk", "-t4", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", "-s", script, url],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    median = re.search(r"50%\s+([\d.]+\w+)", out).group(1)
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return rps, median, int(errors.group(1)) if errors else 0
-
-
 def main():
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install -y wrk")
@@ -130,8 +114,6 @@ def main():
     psql(f"CREATE DATABASE {DATABASE}")
     script = var / "booking.lua"
     script.write_text(WRK_SCRIPT)
-    port = free_port()
-    server = None
     try:
         path = (
             subprocess.run(
@@ -145,21 +127,11 @@ def main():
             .stdout.strip()
             .splitlines()[-1]
         )
-        gunicorn = Path(sys.executable).with_name("gunicorn")
-        args = ["ibasho.wsgi", "--workers", "4", "--bind", f"127.0.0.1:{port}"]
-        server = subprocess.Popen(
-            [str(gunicorn), *args, "--log-level", "warning"], cwd=ROOT, env=env
-        )
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/bench/trivial", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        urllib.request.urlopen(base + path, timeout=30).read()  # the form renders
-        baseline = wrk(base + "/bench/trivial-post", str(script))
-        booking = wrk(base + path, str(script))
+        with gunicorn(env, workers=4) as base:
+            urllib.request.urlopen(base + path, timeout=30).read()  # the form renders
+            load = {"threads": 4, "connections": CONNECTIONS}
+            baseline = wrk(base + "/bench/trivial-post", ["-s", str(script)], **load)
+            booking = wrk(base + path, ["-s", str(script)], **load)
         counts = subprocess.run(
             [
                 sys.executable,
@@ -175,9 +147,6 @@ def main():
             text=True,
         ).stdout.split()
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait()
         psql(f"DROP DATABASE IF EXISTS {DATABASE}")
         shutil.rmtree(var, ignore_errors=True)
     print(f"\n{'POST':34} {'req/s':>9} {'median':>9} {'vs trivial':>11} {'errors':>7}")

@@ -17,11 +17,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
-from bench.listings import free_port, wrk
+from bench.listings import gunicorn, wrk
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
@@ -138,26 +137,7 @@ def main():
 
 
 def serve_warm(env):
-    port = free_port()
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    args = [
-        "ibasho.wsgi",
-        "--workers",
-        "2",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--log-level",
-        "warning",
-    ]
-    server = subprocess.Popen([str(gunicorn), *args], cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/bench/trivial", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn(env) as base:
         etag = urllib.request.urlopen(base + "/events/feed.ics", timeout=60).headers["ETag"]
         script = Path(tempfile.mkdtemp()) / "etag.lua"
         script.write_text(f"wrk.headers['If-None-Match'] = '{etag}'\n")
@@ -170,9 +150,6 @@ def serve_warm(env):
             rps, median, _errors = wrk(base + path, extra)
             results.append((label, rps, median))
         return results
-    finally:
-        server.terminate()
-        server.wait()
 
 
 if __name__ == "__main__":

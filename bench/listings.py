@@ -8,6 +8,7 @@ page cache (as anonymous visitors get it). The baseline is the trivial view on t
 the page cache off, so the cache's own work counts against the pages, never the baseline.
 Prints requests per second, the median latency and the ratio to the trivial view."""
 
+import contextlib
 import os
 import re
 import shutil
@@ -37,9 +38,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-def wrk(url, extra=()):
+def wrk(url, extra=(), *, threads=2, connections=8):
+    """(requests per second, median latency, non-2xx/3xx responses) of one wrk run."""
     out = subprocess.run(
-        ["wrk", "-t2", "-c8", f"-d{DURATION}s", "--latency", *extra, url],
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{DURATION}s", "--latency", *extra, url],
         capture_output=True,
         text=True,
         check=True,
@@ -48,6 +50,27 @@ def wrk(url, extra=()):
     median = re.search(r"50%\s+([\d.]+\w+)", out).group(1)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return rps, median, int(errors.group(1)) if errors else 0
+
+
+@contextlib.contextmanager
+def gunicorn(env, *, workers=2):
+    """A gunicorn serving the site with `env`; yields its base URL once it answers."""
+    port = free_port()
+    program = Path(sys.executable).with_name("gunicorn")
+    args = ["ibasho.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
+    server = subprocess.Popen([str(program), *args, "--log-level", "warning"], cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/bench/trivial", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait()
 
 
 def main():
@@ -87,35 +110,12 @@ def main():
 
 def serve_and_measure(env, pages, cache_seconds):
     """Start gunicorn (2 sync workers) with the page cache on or off and run wrk on each page."""
-    env = {**env, "IBASHO_PAGE_CACHE_SECONDS": cache_seconds}
-    port = free_port()
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    args = [
-        "ibasho.wsgi",
-        "--workers",
-        "2",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--log-level",
-        "warning",
-    ]
-    server = subprocess.Popen([str(gunicorn), *args], cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/bench/trivial", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn({**env, "IBASHO_PAGE_CACHE_SECONDS": cache_seconds}) as base:
         results = []
         for label, path in pages:
             urllib.request.urlopen(base + path, timeout=30).read()
             results.append((label, *wrk(base + path)))
         return results
-    finally:
-        server.terminate()
-        server.wait()
 
 
 if __name__ == "__main__":
