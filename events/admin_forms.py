@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from . import services
-from .forms import PHONE, SignUpBaseForm, free_text, single_line, too_long
+from .forms import SignUpBaseForm, too_long
 from .models import MAX_PARTY_SIZE, Occurrence, OccurrenceStatus
 
 
@@ -100,12 +100,6 @@ class StaffBookingForm(SignUpBaseForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def clean_nickname(self):
-        return single_line(self.cleaned_data["nickname"])
-
-    def clean_note(self):
-        return free_text(self.cleaned_data["note"])
-
 
 class StaffEnrolmentForm(StaffBookingForm):
     """A family enrolled in a whole series by staff, for example after a phone consultation."""
@@ -124,17 +118,6 @@ class StaffEnrolmentForm(StaffBookingForm):
     )
 
     field_order = ["nickname", "relationship", "phone", "party_size", "note"]
-
-    def clean_relationship(self):
-        return single_line(self.cleaned_data["relationship"])
-
-    def clean_phone(self):
-        phone = single_line(self.cleaned_data["phone"])
-        if phone and not PHONE.fullmatch(phone):
-            raise forms.ValidationError(
-                _("Please write the phone number with digits (hyphens are fine)."), code="phone"
-            )
-        return phone
 
 
 class AttendedForm(forms.Form):

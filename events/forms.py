@@ -163,6 +163,25 @@ class SignUpBaseForm(forms.Form):
     def is_automated(self):
         return bool(self.cleaned_data.get("website"))
 
+    # Shared by every sign-up form, online and staff-entered; each runs only where the form has
+    # that field.
+    def clean_nickname(self):
+        return single_line(self.cleaned_data["nickname"])
+
+    def clean_relationship(self):
+        return single_line(self.cleaned_data["relationship"])
+
+    def clean_phone(self):
+        phone = single_line(self.cleaned_data["phone"])
+        if phone and not PHONE.fullmatch(phone):
+            raise forms.ValidationError(
+                _("Please write the phone number with digits (hyphens are fine)."), code="phone"
+            )
+        return phone
+
+    def clean_note(self):
+        return free_text(self.cleaned_data["note"])
+
 
 PARTY_SIZE_ERRORS = {
     "invalid": _("Please give the number of people as a number from 1 to %(max)d.")
@@ -239,12 +258,6 @@ class BookingForm(SignUpBaseForm):
         if not already_booked:
             del self.fields["another_person"]
 
-    def clean_nickname(self):
-        return single_line(self.cleaned_data["nickname"])
-
-    def clean_note(self):
-        return free_text(self.cleaned_data["note"])
-
     def clean(self):
         data = super().clean()
         if self.already_booked and not data.get("another_person"):
@@ -296,23 +309,6 @@ class EnrolmentForm(SignUpBaseForm):
         error_messages=too_long(500),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-    def clean_nickname(self):
-        return single_line(self.cleaned_data["nickname"])
-
-    def clean_relationship(self):
-        return single_line(self.cleaned_data["relationship"])
-
-    def clean_phone(self):
-        phone = single_line(self.cleaned_data["phone"])
-        if phone and not PHONE.fullmatch(phone):
-            raise forms.ValidationError(
-                _("Please write the phone number with digits (hyphens are fine)."), code="phone"
-            )
-        return phone
-
-    def clean_note(self):
-        return free_text(self.cleaned_data["note"])
 
     def clean(self):
         data = super().clean()
