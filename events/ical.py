@@ -1,11 +1,10 @@
-"""Dates as iCalendar (RFC 5545): one function makes UIDs, so an occurrence has the same UID in
-every file, e-mail attachment and (later) feed, forever."""
+"""Dates as iCalendar (RFC 5545): one function makes UIDs and one writes calendars, so an
+occurrence has the same UID in every feed, file and e-mail attachment, forever."""
 
 import datetime as dt
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event
 
 PRODID = "-//Ibasho//Ibasho//JA"
 
@@ -17,35 +16,12 @@ def occurrence_uid(occurrence):
     return f"{occurrence.event.translation_key}-{original:%Y%m%dT%H%M%SZ}@ibasho"
 
 
-def occurrence_vevent(occurrence, *, title, url="", location="", cancelled=False):
-    vevent = Event()
-    vevent.add("uid", occurrence_uid(occurrence))
-    vevent.add("dtstamp", timezone.now().astimezone(dt.UTC))
-    vevent.add("dtstart", occurrence.start.astimezone(dt.UTC))
-    vevent.add("dtend", occurrence.end.astimezone(dt.UTC))
-    # Every change to a date raises its sequence, so calendars take the newest version.
-    vevent.add("sequence", occurrence.sequence)
-    vevent.add("last-modified", occurrence.updated_at.astimezone(dt.UTC))
-    vevent.add("summary", title)
-    if location:
-        vevent.add("location", location)
-    if url:
-        vevent.add("url", url)
-    cancelled = cancelled or occurrence.is_cancelled
-    vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    return vevent
-
-
 def signup_calendar(signup, *, request=None, method="PUBLISH", occurrences=None):
     """The dates of one sign-up (the booked date, or every coming date of an enrolled series),
     or just `occurrences` (a date that changed). The place is included only where the person
     may see it. Bytes, CRLF line endings."""
     from .models import Occurrence, SignUpStatus
 
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("method", method)
     event = signup.event
     if occurrences is None and signup.occurrence_id:
         occurrences = [signup.occurrence]
@@ -54,6 +30,9 @@ def signup_calendar(signup, *, request=None, method="PUBLISH", occurrences=None)
     confirmed = signup.status == SignUpStatus.CONFIRMED
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     url = request.build_absolute_uri(event.url) if request is not None else base + event.url
+    # The discreet title where staff set one: calendars are often shared.
+    title = event.localized.calendar_title
+    entries = []
     for occurrence in occurrences:
         # The date's own place (a moved date may be elsewhere); the exact address only for
         # someone with a place, where the space keeps it back.
@@ -61,17 +40,16 @@ def signup_calendar(signup, *, request=None, method="PUBLISH", occurrences=None)
         location = ""
         if space is not None and (space.address_is_public or confirmed):
             location = space.address or space.title
-        calendar.add_component(
-            occurrence_vevent(
-                occurrence,
-                # The discreet title where staff set one: calendars are often shared.
-                title=event.localized.calendar_title,
-                url=url,
-                location=location,
-                cancelled=method == "CANCEL",
-            )
+        entries.append(
+            {
+                "occurrence": occurrence,
+                "title": title,
+                "location": location,
+                "url": url,
+                "cancelled": method == "CANCEL",
+            }
         )
-    return calendar.to_ical()
+    return build_feed(entries, name=title, method=method, subscription=False)
 
 
 # --- Feeds -----------------------------------------------------------------------------------
@@ -116,27 +94,32 @@ def utc(moment):
     return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def build_feed(entries, *, name, url="", stamp=None):
-    """A VCALENDAR of `entries`: dicts with occurrence, title, location, description, url.
-    Any set of dates can be given (the whole site, a space, later a host's private feed).
-    `stamp` (DTSTAMP) is best the time of the last change, so an unchanged feed is the same
-    bytes and keeps its ETag."""
+def build_feed(entries, *, name, url="", stamp=None, method="PUBLISH", subscription=True):
+    """A VCALENDAR of `entries`: dicts with occurrence, title, location, description, url and
+    `cancelled` (a cancellation for this person even if the date goes on). Any set of dates:
+    the whole site, a space, one sign-up's file or e-mail attachment (`subscription=False`,
+    with METHOD:REQUEST or CANCEL), later a host's private feed. `stamp` (DTSTAMP) is best the
+    time of the last change, so an unchanged feed is the same bytes and keeps its ETag."""
     stamp = utc(stamp or timezone.now())
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
+        f"METHOD:{method}",
         f"X-WR-CALNAME:{escape_text(name)}",
-        f"X-WR-TIMEZONE:{settings.TIME_ZONE}",
-        f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}",
-        f"X-PUBLISHED-TTL:{REFRESH}",
     ]
+    if subscription:
+        lines += [
+            f"X-WR-TIMEZONE:{settings.TIME_ZONE}",
+            f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}",
+            f"X-PUBLISHED-TTL:{REFRESH}",
+        ]
     if url:
         lines.append(f"URL:{url}")
     for entry in entries:
         occurrence = entry["occurrence"]
+        cancelled = entry.get("cancelled") or occurrence.is_cancelled
         lines += [
             "BEGIN:VEVENT",
             f"UID:{occurrence_uid(occurrence)}",
@@ -146,7 +129,7 @@ def build_feed(entries, *, name, url="", stamp=None):
             f"SEQUENCE:{occurrence.sequence}",
             f"CREATED:{utc(occurrence.created_at)}",
             f"LAST-MODIFIED:{utc(occurrence.updated_at)}",
-            f"STATUS:{'CANCELLED' if occurrence.is_cancelled else 'CONFIRMED'}",
+            f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
             f"SUMMARY:{escape_text(entry['title'])}",
         ]
         if entry.get("location"):
