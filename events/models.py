@@ -509,6 +509,32 @@ class ClosedDays(models.Model):
         return self.first_day <= day <= self.last_day
 
 
+class Series(models.Model):
+    """One version of one recurring rule of an event, as calendar feeds describe it: a single
+    VEVENT with an RRULE instead of a VEVENT per date. The dates it made carry its key.
+
+    Kept when the rule changes (the dates it made stay, cancelled or past), so that feeds can
+    still describe those dates as the instances of the series calendars already have."""
+
+    event = models.ForeignKey(EventPage, on_delete=models.CASCADE, related_name="series")
+    key = models.CharField(max_length=16)
+    rrule = models.CharField(max_length=300)
+    start_time = models.TimeField()
+    duration = models.DurationField()
+    # Starts the rule makes between its first and last stored date that have no date of this
+    # series (another rule of the event had the same start): UTC, "YYYYMMDDTHHMMSSZ", comma
+    # separated. Feeds list them as EXDATE so that calendars expand exactly the stored dates.
+    exdates = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "key"], name="series_unique_per_event")
+        ]
+
+    def __str__(self):
+        return f"{self.event_id} {self.rrule}"
+
+
 class OccurrenceQuerySet(models.QuerySet):
     def scheduled(self):
         return self.filter(status=OccurrenceStatus.SCHEDULED)
@@ -578,6 +604,10 @@ class Occurrence(models.Model):
         help_text=_("Schedule edits leave the time, place and status of this date alone."),
     )
     sequence = models.PositiveIntegerField(_("revision"), default=0)
+    # The version of the recurring rule that made this date (see Series), set once when the
+    # date is created and never changed, because calendars know the date by it; "" for a
+    # one-off date.
+    series_key = models.CharField(max_length=16, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

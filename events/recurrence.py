@@ -5,7 +5,8 @@ that "every Tuesday at 13:30" stays a Tuesday at 13:30 whatever UTC says. Rules 
 out as RFC 5545 RRULE text for calendar feeds. Expansion itself is python-dateutil's."""
 
 import datetime as dt
-from dataclasses import dataclass
+import hashlib
+from dataclasses import astuple, dataclass
 from zoneinfo import ZoneInfo
 
 from dateutil import rrule as du
@@ -46,6 +47,15 @@ class Pattern:
         if end <= start:  # a session running past midnight
             end += dt.timedelta(days=1)
         return end - start
+
+
+def series_key(pattern):
+    """A short fingerprint of everything that decides a recurring pattern's dates: dates made
+    by one version of a rule share it (and with it their calendar UID), a changed rule is a
+    new series. "" for a one-off date."""
+    if pattern.frequency == Frequency.ONCE:
+        return ""
+    return hashlib.sha256(repr(astuple(pattern)).encode()).hexdigest()[:16]
 
 
 def site_zone():

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import notifications, recurrence, signup_tokens
+from . import ical, notifications, recurrence, signup_tokens
 from .models import (
     HOLDING_PLACES,
     Absence,
@@ -22,6 +22,7 @@ from .models import (
     ManageToken,
     Occurrence,
     OccurrenceStatus,
+    Series,
     SignUp,
     SignUpKind,
     SignUpSource,
@@ -67,10 +68,15 @@ def sync_occurrences(*, event, until=None, now=None):
         # NO KEY UPDATE: a booking inserting a sign-up (a foreign key to this row) must not wait
         # for it, or the two deadlock (the booking holds the date's row lock).
         EventPage.objects.select_for_update(no_key=True).filter(pk=event.pk).first()
-        wanted = {}
+        # start -> (end, series key). Where two rules make the same start, the first wins.
+        wanted, rules = {}, {}
         for rule in event.rules.all():
-            for start, end in recurrence.expand(rule.pattern, until=until):
-                wanted.setdefault(start, end)
+            pattern = rule.pattern
+            key = recurrence.series_key(pattern)
+            if key:
+                rules[key] = pattern
+            for start, end in recurrence.expand(pattern, until=until):
+                wanted.setdefault(start, (end, key))
         years = {start.year for start in wanted} or {timezone.localdate(now).year}
         holidays_off = (
             japanese_holidays(years) if event.holiday_policy == HolidayPolicy.SKIP else {}
@@ -85,7 +91,7 @@ def sync_occurrences(*, event, until=None, now=None):
         # Dates that were on and are now off (a closure, a holiday, a schedule edit): the people
         # who signed up are told.
         newly_cancelled, restored = set(), set()
-        for start, end in sorted(wanted.items()):
+        for start, (end, key) in sorted(wanted.items()):
             if end <= now:
                 continue
             status, reason, message = _planned_status(event, start.date(), holidays_off, closures)
@@ -101,6 +107,7 @@ def sync_occurrences(*, event, until=None, now=None):
                         status=status,
                         cancel_reason=reason,
                         message=message,
+                        series_key=key,
                     )
                 )
                 continue
@@ -145,6 +152,8 @@ def sync_occurrences(*, event, until=None, now=None):
             occurrence.sequence += 1
             to_update.append(occurrence)
         Occurrence.objects.bulk_create(to_create)
+        for key in {o.series_key for o in to_create} - {""}:
+            _record_series(event, key, rules[key])
         fields = [
             "start",
             "end",
@@ -169,6 +178,38 @@ def sync_occurrences(*, event, until=None, now=None):
         # Bulk writes send no post_save; tell caches of public pages and feeds.
         occurrences_changed.send(sender=Occurrence, event=event)
     return len(to_create), len(to_update)
+
+
+def _record_series(event, key, pattern):
+    """Store how feeds describe the dates of one rule version: its RRULE, and the starts it
+    makes between its first and last stored date that belong to no date of this series."""
+    stored = set(
+        Occurrence.objects.filter(event=event, series_key=key).values_list(
+            "original_start", flat=True
+        )
+    )
+    first, last = min(stored), max(stored)
+    made = {
+        start
+        for start, _end in recurrence.expand(pattern, until=timezone.localdate(last))
+        if first <= start <= last
+    }
+    # UNTIL and COUNT are left out: a feed ends the rule at the last date it lists.
+    rrule = ";".join(
+        part
+        for part in recurrence.rrule_text(pattern).split(";")
+        if not part.startswith(("UNTIL=", "COUNT="))
+    )
+    Series.objects.update_or_create(
+        event=event,
+        key=key,
+        defaults={
+            "rrule": rrule,
+            "start_time": pattern.start_time,
+            "duration": pattern.duration,
+            "exdates": ",".join(ical.utc(moment) for moment in sorted(made - stored)),
+        },
+    )
 
 
 def _planned_status(event, day, holidays_off, closures):

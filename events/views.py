@@ -6,21 +6,20 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Q, Sum, prefetch_related_objects
+from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, set_response_etag
-from django.utils.formats import date_format
 from django.utils.http import http_date, urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 from wagtail.models import Site
 
-from . import ical, notifications, services
+from . import feeds, ical, notifications, services
 from .forms import (
     BookingForm,
     EnrolmentForm,
@@ -32,7 +31,6 @@ from .forms import (
 from .i18n import pages_in_current_language
 from .models import (
     EventIndexPage,
-    EventPage,
     JoinMode,
     Occurrence,
     SignUp,
@@ -62,19 +60,7 @@ def apply_filters(occurrences, data):
     occurrences = occurrences.select_related("event", "space", "space__area").order_by(
         "start", "pk"
     )
-    if data.get("kind"):
-        occurrences = occurrences.filter(event__kind=data["kind"])
-    if data.get("audience"):
-        occurrences = occurrences.filter(event__audience=data["audience"])
-    if data.get("area"):
-        # An area includes the towns within it; slugs match across languages.
-        occurrences = occurrences.filter(
-            Q(space__area__slug=data["area"]) | Q(space__area__parent__slug=data["area"])
-        )
-    if data.get("space"):
-        # Translations keep the slug of the page they were made from.
-        occurrences = occurrences.filter(space__slug=data["space"])
-    return occurrences
+    return occurrences.filter(feeds.filter_q(data))
 
 
 def listing_context(request, *, index_page):
@@ -446,7 +432,6 @@ def lost_links(request):
 
 # --- Calendar feeds ----------------------------------------------------------------------------
 
-FEED_HISTORY = dt.timedelta(days=30)  # past dates stay a while, so they don't vanish abruptly
 BAD_FEED = _(
     "This calendar address has a filter we don't understand. Please copy the address again "
     "from the dates page."
@@ -474,32 +459,13 @@ def feed(request):
     if not form.is_valid() or discreet not in ("", "0", "1"):
         return HttpResponse(BAD_FEED, status=400, content_type="text/plain; charset=utf-8")
     discreet = discreet == "1"
-    occurrences = apply_filters(
-        Occurrence.objects.live().filter(end__gte=timezone.now() - FEED_HISTORY),
-        form.cleaned_data,
+    data = feeds.load(form.cleaned_data)
+    entries, last_change = feeds.components(
+        data, discreet=discreet, url_for=lambda page: request.build_absolute_uri(page.url)
     )
-    # Thousands of dates but few events and spaces: the pages are read once each, not joined
-    # into every row (building a Wagtail page object per row costs more than the rest).
-    items = list(occurrences.select_related(None))
-    source_events = EventPage.objects.in_bulk({o.event_id for o in items})
-    source_spaces = Occurrence.space.field.related_model.objects.in_bulk(
-        {o.space_id for o in items if o.space_id}
-    )
-    for occurrence in items:
-        occurrence.event = source_events[occurrence.event_id]  # for the UID, no query
-    events = pages_in_current_language(source_events.values())
-    spaces = pages_in_current_language(source_spaces.values())
-    prefetch_related_objects(list(spaces.values()), "area")
-    urls = {pk: request.build_absolute_uri(event.url) for pk, event in events.items()}
-    entries = [
-        feed_entry(o, events[o.event_id], spaces.get(o.space_id), discreet, url=urls[o.event_id])
-        for o in items
-    ]
     site = Site.find_for_request(request)
     site_name = site.site_name if site is not None else ""
     name = _("Gatherings") if discreet else " | ".join(filter(None, [index_page.title, site_name]))
-    changed = [o.updated_at for o in items] + [e.last_published_at for e in events.values()]
-    last_change = max((moment for moment in changed if moment is not None), default=None)
     body = ical.build_feed(
         entries,
         name=name,
@@ -509,38 +475,8 @@ def feed(request):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="ibasho.ics"'
     # Computed once here, so a copy from the page cache answers If-None-Match without hashing
-    # megabytes again.
+    # the body again.
     set_response_etag(response)
     if last_change is not None:
         response["Last-Modified"] = http_date(last_change.timestamp())
     return response
-
-
-def feed_entry(occurrence, event, space, discreet, *, url):
-    """One date of a feed in the reader's language. Discreet: a neutral title ("Tuesday
-    gathering"), the address or area only, and nothing else about what it is."""
-    start = timezone.localtime(occurrence.start, site_zone())
-    if discreet:
-        title = event.discreet_title or _("%(weekday)s gathering") % {
-            "weekday": date_format(start, "l")
-        }
-    else:
-        title = event.title
-    location = ""
-    if space is not None and space.address_is_public and space.address:
-        location = space.address if discreet else f"{space.title}, {space.address}"
-    elif space is not None:
-        area = space.area.name if space.area_id else ""
-        location = area if discreet else ", ".join(filter(None, [space.title, area]))
-    elif event.is_online:
-        location = _("Online")
-    description = ""
-    if not discreet:
-        description = "\n".join(filter(None, [event.summary, occurrence.display_message]))
-    return {
-        "occurrence": occurrence,
-        "title": title,
-        "location": location,
-        "description": description,
-        "url": "" if discreet else url,
-    }

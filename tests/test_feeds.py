@@ -67,18 +67,81 @@ def vevents(response):
     return Calendar.from_ical(response.content).walk("VEVENT")
 
 
+EARLIEST, LATEST = dt.datetime(2026, 10, 1, tzinfo=JST), dt.datetime(2028, 1, 1, tzinfo=JST)
+FIRST_DAY = D(2026, 12, 1)
+
+
+def expand(response, first=EARLIEST, after=LATEST):
+    """{(UID, RECURRENCE-ID or None): VEVENT} of every date a calendar app shows: series
+    expanded, their exceptions applied."""
+    calendar = Calendar.from_ical(response.content)
+    return {
+        (str(e["UID"]), e["RECURRENCE-ID"].dt if "RECURRENCE-ID" in e else None): e
+        for e in recurring_ical_events.of(calendar).between(first, after)
+    }
+
+
+def identity(occurrence):
+    uid, recurrence_id = ical.occurrence_identity(occurrence)
+    return uid, recurrence_id
+
+
+def listed(query, first=FIRST_DAY, months=1):
+    """{(UID, start, status)} of what `/events/` lists with the query over whole months."""
+    params = dict(p.split("=") for p in query.lstrip("?").split("&") if p)
+    found = set()
+    day = first
+    for _ in range(months):
+        form = EventFilterForm({**params, "view": "month", "date": day.isoformat()})
+        assert form.is_valid(), form.errors
+        found |= {
+            (ical.occurrence_uid(o), o.start, "CANCELLED" if o.is_cancelled else "CONFIRMED")
+            for o in filtered_occurrences(form)
+        }
+        day = form.step(1)
+    return found
+
+
+def in_feed(response, first=FIRST_DAY, months=1):
+    """The same set, from the feed as a calendar app expands it."""
+    after = first
+    for _ in range(months):
+        after = (after.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    expanded = recurring_ical_events.of(Calendar.from_ical(response.content)).between(
+        dt.datetime.combine(first, dt.time.min, tzinfo=JST),
+        dt.datetime.combine(after, dt.time.min, tzinfo=JST),
+    )
+    return {(str(e["UID"]), e["DTSTART"].dt, str(e["STATUS"])) for e in expanded}
+
+
 def test_the_feed_has_exactly_the_dates_the_listing_has(client, schedule):
     for query in ["", "?kind=drop_in", "?area=sakura", "?space=kita", "?audience=families"]:
         response = get_feed(client, query)
-        calendar = Calendar.from_ical(response.content)
-        first, after = at(2026, 12, 1), at(2027, 1, 1)
-        expanded = recurring_ical_events.of(calendar).between(first, after)
-        in_feed = {(str(e["UID"]), e["DTSTART"].dt) for e in expanded}
-        params = dict(p.split("=") for p in query[1:].split("&") if p)
-        form = EventFilterForm({**params, "view": "month", "date": "2026-12-01"})
-        assert form.is_valid()
-        listed = {(ical.occurrence_uid(o), o.start) for o in filtered_occurrences(form)}
-        assert in_feed == listed and listed, query
+        assert in_feed(response, months=3) == listed(query, months=3), query
+        assert listed(query, months=3), query
+
+
+def test_a_series_is_one_vevent_with_a_rule_in_local_time(client, schedule):
+    drop_in, _family = schedule
+    response = get_feed(client)
+    entries = vevents(response)
+    masters = [e for e in entries if "RRULE" in e]
+    assert len(masters) == 2
+    # Only the dates that differ from the rule are written out: here national holidays.
+    others = [e for e in entries if "RRULE" not in e]
+    assert others and all(e["STATUS"] == "CANCELLED" and "祝日" in e["DESCRIPTION"] for e in others)
+    assert all("RECURRENCE-ID" in e for e in others)
+    [tuesdays] = [
+        e for e in masters if e["UID"] == ical.occurrence_uid(drop_in.occurrences.first())
+    ]
+    assert tuesdays["RRULE"]["BYDAY"] == ["TU", "FR"]
+    # Local time with its VTIMEZONE, so the rule's weekdays are the site's weekdays.
+    assert tuesdays["DTSTART"].params["TZID"] == "Asia/Tokyo"
+    used = set(re.findall(rb"TZID=([^:;]+)", response.content))
+    defined = {
+        str(tz["TZID"]).encode() for tz in Calendar.from_ical(response.content).walk("VTIMEZONE")
+    }
+    assert used == defined == {b"Asia/Tokyo"}
 
 
 def test_rfc_5545_lines_crlf_folding_and_escaping(client, schedule):
@@ -110,30 +173,34 @@ def test_folding_never_splits_a_character():
     assert ical.escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
 
 
-def test_cancelled_and_moved_dates_keep_their_uid(client, schedule):
+def test_cancelled_and_moved_dates_keep_their_identity(client, schedule):
     drop_in, _family = schedule
     friday = Occurrence.objects.get(event=drop_in, start=at(2026, 12, 4, 13))
     tuesday = Occurrence.objects.get(event=drop_in, start=at(2026, 12, 8, 13))
-    before = {str(e["UID"]): e for e in vevents(get_feed(client))}
-    services.cancel_occurrence(occurrence=friday, message="職員研修のためお休みします")
-    services.move_occurrence(occurrence=tuesday, start=at(2026, 12, 8, 14), end=at(2026, 12, 8, 17))
-    after = {str(e["UID"]): e for e in vevents(get_feed(client))}
+    before = expand(get_feed(client))
+    with time_machine.travel(at(2026, 12, 1, 10, 0), tick=False):
+        services.cancel_occurrence(occurrence=friday, message="職員研修のためお休みします")
+        services.move_occurrence(
+            occurrence=tuesday, start=at(2026, 12, 8, 14), end=at(2026, 12, 8, 17)
+        )
+        after = expand(get_feed(client))
     assert before.keys() == after.keys()  # the same dates, updated in place
-    cancelled = after[ical.occurrence_uid(friday)]
+    cancelled = after[identity(friday)]
     assert cancelled["STATUS"] == "CANCELLED"
-    assert cancelled["SEQUENCE"] > before[ical.occurrence_uid(friday)]["SEQUENCE"]
+    assert cancelled["SEQUENCE"] > before[identity(friday)]["SEQUENCE"]
     assert "職員研修" in str(cancelled["DESCRIPTION"])
-    moved = after[ical.occurrence_uid(tuesday)]
+    moved = after[identity(tuesday)]
     assert moved["DTSTART"].dt == at(2026, 12, 8, 14)
-    assert moved["SEQUENCE"] > before[ical.occurrence_uid(tuesday)]["SEQUENCE"]
+    assert moved["SEQUENCE"] > before[identity(tuesday)]["SEQUENCE"]
+    assert cancelled["LAST-MODIFIED"].dt > before[identity(friday)]["LAST-MODIFIED"].dt
 
 
 def test_past_dates_stay_for_thirty_days(client, schedule):
     with time_machine.travel(at(2026, 12, 20, 9, 0), tick=False):
-        starts = [e["DTSTART"].dt for e in vevents(get_feed(client))]
+        starts = [e["DTSTART"].dt for e in expand(get_feed(client)).values()]
     assert at(2026, 12, 1, 13) in starts  # 19 days ago: still there
     with time_machine.travel(at(2027, 1, 5, 9, 0), tick=False):
-        starts = [e["DTSTART"].dt for e in vevents(get_feed(client))]
+        starts = [e["DTSTART"].dt for e in expand(get_feed(client)).values()]
     assert at(2026, 12, 1, 13) not in starts and at(2026, 12, 8, 13) in starts
 
 
@@ -141,8 +208,8 @@ def test_discreet_feed_reveals_nothing_but_time_and_place(client, schedule):
     body = get_feed(client, "?discreet=1").content.decode().replace("\r\n ", "")
     for word in ["居場所", "家族会", "ひだまり", "北のへや", "DESCRIPTION", "URL:http"]:
         assert word not in body, word
-    summaries = {str(e["SUMMARY"]) for e in vevents(get_feed(client, "?discreet=1"))}
-    assert summaries == {"火曜日の集まり", "金曜日の集まり", "土曜日の集まり"}
+    summaries = {str(e["SUMMARY"]) for e in expand(get_feed(client, "?discreet=1")).values()}
+    assert summaries == {"火曜日・金曜日の集まり", "土曜日の集まり"}
     assert "さくら市本町1-2-3" in body  # the place, without naming what it is
 
 

@@ -1,0 +1,248 @@
+"""What a calendar feed holds: the dates `/events/` lists for the same filters, written the way
+calendar apps keep them best.
+
+A series becomes one VEVENT with an RRULE (its master) instead of a VEVENT per date: the feed
+is a tenth of the size, and apps expand it quickly. Only the dates that differ from what the
+rule says (cancelled, moved, with a message, at another place, or made by a rule that has
+changed since) are written out, as instances with their RECURRENCE-ID; a date of the series
+that this feed does not list (moved to a space outside the filter) is an EXDATE. One-off dates
+are VEVENTs of their own. `events.ical.occurrence_identity` says which is which.
+
+The database does the sorting: a date is *regular* when it is exactly as its series makes it,
+and regular dates are only counted (first, last), never loaded. So the number of queries is
+constant and the rows read are the exceptions, whatever the size of the schedule."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import BooleanField, Case, Count, F, Max, Min, Q, Value, When
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from . import ical
+from .i18n import pages_in_current_language
+from .models import EventPage, Occurrence, OccurrenceStatus, Series
+from .recurrence import WEEKDAY_CODES
+
+HISTORY = dt.timedelta(days=30)  # past dates stay a while, so they don't vanish abruptly
+
+# A date exactly as its series makes it: the master describes it, nothing is written for it.
+REGULAR = (
+    ~Q(series_key="")
+    & Q(status=OccurrenceStatus.SCHEDULED, edited=False, message="", start=F("original_start"))
+    & (Q(space=F("event__space")) | Q(space__isnull=True, event__space__isnull=True))
+)
+
+
+def listed_expression(q):
+    """True for the rows a filter lets through (as a column, so they are read once)."""
+    if not q:
+        return Value(True, output_field=BooleanField())
+    return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def filter_q(data, *, event="event__", space="space__"):
+    """The filters of `/events/` as a Q on occurrences (the default) or on event pages
+    (`event=""`). The place filters look at the date's own space: a moved date is listed
+    where it now happens."""
+    q = Q()
+    if data.get("kind"):
+        q &= Q(**{f"{event}kind": data["kind"]})
+    if data.get("audience"):
+        q &= Q(**{f"{event}audience": data["audience"]})
+    if data.get("area"):
+        # An area includes the towns within it; slugs match across languages.
+        q &= Q(**{f"{space}area__slug": data["area"]}) | Q(
+            **{f"{space}area__parent__slug": data["area"]}
+        )
+    if data.get("space"):
+        # Translations keep the slug of the page they were made from.
+        q &= Q(**{f"{space}slug": data["space"]})
+    if data.get("organisation"):
+        q &= Q(**{f"{space}organisation": data["organisation"]})
+    return q
+
+
+@dataclass
+class FeedData:
+    """Everything a feed is made from, read in a constant number of queries."""
+
+    series: list = field(default_factory=list)  # dicts: event_id, series_key, first, last, …
+    exceptions: list = field(default_factory=list)  # Occurrence rows with `listed`
+    series_rows: dict = field(default_factory=dict)  # (event_id, key) -> Series
+    events: dict = field(default_factory=dict)  # source pk -> page in the reader's language
+    sources: dict = field(default_factory=dict)  # source pk -> page in the main language
+    spaces: dict = field(default_factory=dict)  # source pk -> page in the reader's language
+
+
+def load(data, *, now=None):
+    """The feed's dates for the filters in `data`, from HISTORY ago to the end of the stored
+    schedule."""
+    since = (now or timezone.now()) - HISTORY
+    live = Occurrence.objects.filter(event__live=True, end__gte=since)
+    selected = EventPage.objects.live().filter(filter_q(data, event="", space="space__"))
+    listed_q = filter_q(data)
+    # Series of the events this feed lists, with their span in the window; regular dates are
+    # counted here and never read.
+    series = list(
+        live.filter(event__in=selected.values("pk"))
+        .exclude(series_key="")
+        .values("event_id", "series_key")
+        .annotate(
+            first=Min("original_start"),
+            last=Max("original_start"),
+            sequence=Max("sequence"),
+            changed=Max("updated_at"),
+            regular=Count("pk", filter=REGULAR),
+        )
+        .order_by("first", "event_id")
+    )
+    # Every date that is not regular: written out when listed, an EXDATE when not.
+    exceptions = list(
+        live.exclude(REGULAR)
+        .filter(Q(event__in=selected.values("pk")) | listed_q)
+        .annotate(listed=listed_expression(listed_q))
+        .order_by("start", "pk")
+    )
+    feed = FeedData(series=series, exceptions=exceptions)
+    keys = {s["series_key"] for s in series}
+    event_ids = {s["event_id"] for s in series} | {o.event_id for o in exceptions}
+    feed.series_rows = {
+        (s.event_id, s.key): s for s in Series.objects.filter(event_id__in=event_ids, key__in=keys)
+    }
+    feed.sources = EventPage.objects.in_bulk(event_ids)
+    feed.events = pages_in_current_language(feed.sources.values())
+    space_ids = {o.space_id for o in exceptions if o.space_id}
+    space_ids |= {e.space_id for e in feed.sources.values() if e.space_id}
+    space_model = Occurrence.space.field.related_model
+    sources = space_model.objects.select_related("area").in_bulk(space_ids)
+    feed.spaces = pages_in_current_language(sources.values())
+    return feed
+
+
+def components(feed, *, discreet, url_for):
+    """The VEVENTs of a feed, and the time of its last change. `url_for(page)` is an event
+    page's absolute address."""
+    urls = {pk: url_for(page) for pk, page in feed.events.items()}
+    out, changes = [], []
+    unlisted = {}
+    for row in feed.exceptions:
+        row.event = feed.sources[row.event_id]  # for the identity, no query
+        if not row.listed:
+            unlisted.setdefault((row.event_id, row.series_key), []).append(row.original_start)
+    for span in feed.series:
+        series = feed.series_rows.get((span["event_id"], span["series_key"]))
+        event = feed.events[span["event_id"]]
+        if series is None or not span["regular"]:
+            continue  # nothing regular: its listed dates are written out below
+        first = span["first"]
+        first_local = timezone.localtime(first)
+        missing = unlisted.get((span["event_id"], span["series_key"]), [])
+        exdates = [
+            moment
+            for moment in (*parse_stamps(series.exdates), *missing)
+            if first <= moment <= span["last"]
+        ]
+        changed = max(filter(None, [span["changed"], event.last_published_at]))
+        changes.append(changed)
+        out.append(
+            {
+                "uid": ical.series_uid(feed.sources[span["event_id"]], series.key),
+                "recurrence_id": None,
+                "zoned": True,
+                "start": first_local,
+                "end": first_local + series.duration,
+                "rrule": f"{series.rrule};UNTIL={ical.utc(span['last'])}",
+                "exdates": sorted(exdates),
+                "sequence": span["sequence"],
+                "last_modified": changed,
+                "status": "CONFIRMED",
+                **describe(
+                    event,
+                    feed.spaces.get(feed.sources[span["event_id"]].space_id),
+                    discreet,
+                    title=discreet and series_title(event, series),
+                    url=urls[span["event_id"]],
+                ),
+            }
+        )
+    for row in feed.exceptions:
+        if not row.listed:
+            continue
+        event = feed.events[row.event_id]
+        series = feed.series_rows.get((row.event_id, row.series_key))
+        changes.append(row.updated_at)
+        out.append(
+            ical.occurrence_component(
+                row,
+                **describe(
+                    event,
+                    feed.spaces.get(row.space_id),
+                    discreet,
+                    start=row.start,
+                    # A series keeps one discreet title, exceptions included.
+                    title=discreet and series is not None and series_title(event, series),
+                    message=row.display_message,
+                    url=urls[row.event_id],
+                ),
+            )
+        )
+    changes += [e.last_published_at for e in feed.events.values() if e.last_published_at]
+    return out, max(changes, default=None)
+
+
+def parse_stamps(text):
+    return [
+        dt.datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+        for stamp in text.split(",")
+        if stamp
+    ]
+
+
+def describe(event, space, discreet, *, start=None, message="", title=None, url=""):
+    """Title, place, description and address of an entry in the reader's language. Discreet:
+    a neutral title ("Tuesday gathering"), the address or area only, and nothing else about
+    what it is."""
+    if discreet:
+        title = event.discreet_title or title
+        if not title:
+            weekday = date_format(timezone.localtime(start), "l")
+            title = _("%(weekday)s gathering") % {"weekday": weekday}
+    else:
+        title = event.title
+    location = ""
+    if space is not None and space.address_is_public and space.address:
+        location = space.address if discreet else f"{space.title}, {space.address}"
+    elif space is not None:
+        area = space.area.name if space.area_id else ""
+        location = area if discreet else ", ".join(filter(None, [space.title, area]))
+    elif event.is_online:
+        location = _("Online")
+    description = ""
+    if not discreet:
+        description = "\n".join(filter(None, [event.summary, message]))
+    return {
+        "title": title,
+        "location": location,
+        "description": description,
+        "url": "" if discreet else url,
+    }
+
+
+def series_title(event, series):
+    """The discreet title of a series: its weekdays ("Tuesday/Friday gathering"), or a plain
+    "Monthly gathering" when the weekday varies."""
+    days = []
+    for part in series.rrule.split(";"):
+        if part.startswith("BYDAY="):
+            days = [code.lstrip("+-0123456789") for code in part[6:].split(",")]
+    if not days:
+        return _("Monthly gathering")
+    monday = dt.date(2024, 1, 1)
+    names = [
+        date_format(monday + dt.timedelta(days=WEEKDAY_CODES.index(code)), "l") for code in days
+    ]
+    separator = pgettext("between weekday names", "/")
+    return _("%(weekday)s gathering") % {"weekday": separator.join(names)}
