@@ -13,18 +13,28 @@ Freshness, without breaking the no-cookie rule:
 - only anonymous GETs are served from it, and only responses that set no cookie, do not vary
   on cookies and are not marked private are stored, so a page with a CSRF token or anything
   personal is never shared.
+
+Cheap for big responses (a calendar feed is hundreds of kilobytes): each entry has a small
+*meta* record beside it (generation, expiry, validators), read with the generation in one round
+trip. A client that already has the entry gets its 304 from that alone, and each process keeps
+the bodies it served recently in memory (`IBASHO_PAGE_CACHE_MEMORY_BYTES`), so the shared cache
+is asked for a body only once per process and generation.
 """
 
 import datetime as dt
 import hashlib
 import secrets
+import threading
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min, Q
+from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import cc_delim_re
+from django.utils.cache import cc_delim_re, get_conditional_response
+from django.utils.http import parse_http_date_safe
 
 from events.models import Occurrence
 from spaces.models import LiveStatus
@@ -41,6 +51,48 @@ PUBLIC_DATA_APPS |= {"wagtaildocs", "taggit"}
 # Never shown on a public page: image sizes made on first use, a sign-up's private links and
 # absence notices (written by visitors, who must not be able to empty the cache at will).
 NOT_PUBLIC_DATA = {"wagtailimages.rendition", "events.managetoken", "events.absence"}
+# What a 304 carries over from the stored response (RFC 9110 §15.4.5).
+VALIDATOR_HEADERS = ("ETag", "Last-Modified", "Cache-Control", "Expires", "Vary")
+
+
+class MemoryCache:
+    """Bodies this process served recently, by key and generation, at most `limit` bytes
+    (least recently used go first). Entries are immutable: callers get copies."""
+
+    def __init__(self):
+        self.entries = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key, generation):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None or entry[0] != generation:
+                return None
+            self.entries.move_to_end(key)
+            return entry[1]
+
+    def put(self, key, generation, response, limit):
+        size = len(response.content)
+        if size > limit // 4:
+            return  # one page must not push out everything else
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.size -= len(old[1].content)
+            self.entries[key] = (generation, response)
+            self.size += size
+            while self.size > limit:
+                _key, (_generation, dropped) = self.entries.popitem(last=False)
+                self.size -= len(dropped.content)
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+
+memory = MemoryCache()
 
 
 def bump_generation():
@@ -92,19 +144,53 @@ class PageCacheMiddleware:
         if not seconds or not self.is_cacheable_request(request):
             return self.get_response(request)
         key = self.key_for(request)
-        found = cache.get_many([GENERATION_KEY, key])
+        found = cache.get_many([GENERATION_KEY, key + ":meta"])
         generation = found.get(GENERATION_KEY) or bump_generation()
         now = timezone.now()
-        entry = found.get(key)
-        if entry is not None and entry[0] == generation and entry[1] > now:
-            return entry[2]
+        meta = found.get(key + ":meta")
+        if meta is not None and meta[0] == generation and meta[1] > now:
+            cached = self.serve(request, key, generation, meta[2])
+            if cached is not None:
+                return cached
         response = self.get_response(request)
         if self.is_cacheable_response(response):
             expires = min(now + dt.timedelta(seconds=seconds), next_change(now))
             timeout = (expires - now).total_seconds()
             if timeout >= 1:
-                cache.set(key, (generation, expires, response), timeout=int(timeout) + 1)
+                validators = {h: response[h] for h in VALIDATOR_HEADERS if h in response}
+                cache.set_many(
+                    {
+                        key: (generation, response),
+                        key + ":meta": (generation, expires, validators),
+                    },
+                    timeout=int(timeout) + 1,
+                )
+                memory.put(key, generation, response, settings.IBASHO_PAGE_CACHE_MEMORY_BYTES)
         return response
+
+    @staticmethod
+    def serve(request, key, generation, validators):
+        """The stored response (a copy), a 304 when the client has it, or None."""
+        stored = HttpResponse(headers=validators)
+        conditional = get_conditional_response(
+            request,
+            etag=validators.get("ETag"),
+            last_modified=parse_http_date_safe(validators.get("Last-Modified", "")),
+            response=stored,
+        )
+        if conditional is not stored:
+            return conditional  # 304 Not Modified (or 412 for a failed If-Match)
+        response = memory.get(key, generation)
+        if response is None:
+            entry = cache.get(key)
+            if entry is None or entry[0] != generation:
+                return None
+            response = entry[1]
+            memory.put(key, generation, response, settings.IBASHO_PAGE_CACHE_MEMORY_BYTES)
+        # A new response object around the same bytes: later middleware adds headers to it.
+        return HttpResponse(
+            response.content, status=response.status_code, headers=dict(response.items())
+        )
 
     @staticmethod
     def is_cacheable_request(request):

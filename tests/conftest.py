@@ -45,7 +45,10 @@ def pytest_collection_modifyitems(config, items):
 def empty_cache():
     """Each test starts with an empty cache: no rate-limit counts, cached pages or site roots
     left over from another test."""
+    from ibasho.page_cache import memory
+
     cache.clear()
+    memory.clear()
 
 
 @pytest.fixture

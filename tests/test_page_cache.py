@@ -171,3 +171,34 @@ def test_a_page_rendered_before_the_commit_is_not_kept(client, hidamari):
             get(client, space.url)  # rendered and stored while the write is not committed
         queries, text = get(client, space.url)  # the commit dropped it
     assert queries > 0 and "満員です" in text
+
+
+def test_a_client_that_has_the_feed_gets_a_304_from_the_small_record_alone(client, hidamari):
+    from ibasho.page_cache import PageCacheMiddleware, memory
+
+    with time_machine.travel(at(2026, 12, 1, 14, 0), tick=False):
+        first = client.get("/events/feed.ics")
+        key = PageCacheMiddleware.key_for(first.wsgi_request)
+        # Without the stored body, in the shared cache or in memory, the 304 still comes.
+        cache.delete(key)
+        memory.clear()
+        with CaptureQueriesContext(connection) as queries:
+            again = client.get("/events/feed.ics", HTTP_IF_NONE_MATCH=first["ETag"])
+        assert again.status_code == 304 and again.content == b"" and len(queries) == 0
+        assert again["ETag"] == first["ETag"]
+        # A client without it gets the whole feed again, rendered anew.
+        fresh = client.get("/events/feed.ics")
+        assert fresh.status_code == 200 and fresh.content == first.content
+
+
+def test_each_process_keeps_recent_pages_in_memory(client, hidamari):
+    from ibasho.page_cache import PageCacheMiddleware, bump_generation
+
+    with time_machine.travel(at(2026, 12, 1, 14, 0), tick=False):
+        first = client.get("/spaces/")
+        cache.delete(PageCacheMiddleware.key_for(first.wsgi_request))  # only memory has it
+        queries, _text = get(client, "/spaces/")
+        assert queries == 0
+        bump_generation()  # a write elsewhere: the copy in memory is not served any more
+        queries, _text = get(client, "/spaces/")
+        assert queries > 0

@@ -305,3 +305,7 @@ RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
 # Anonymous page views are served from the shared cache for at most this long (and never past
 # the next opening or closing); 0 turns the page cache off.
 IBASHO_PAGE_CACHE_SECONDS = int(os.environ.get("IBASHO_PAGE_CACHE_SECONDS", "600"))
+# Per process: recently served page bodies kept in memory beside the shared cache.
+IBASHO_PAGE_CACHE_MEMORY_BYTES = int(
+    os.environ.get("IBASHO_PAGE_CACHE_MEMORY_BYTES", str(32 * 1024 * 1024))
+)
