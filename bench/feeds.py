@@ -64,6 +64,7 @@ floor_seconds, floor_body = timed(serialize, RUNS)
 # One VEVENT object per date through icalendar's object model (the shape of ls.joyous's export).
 items = list(apply_filters(Occurrence.objects.live().filter(
     end__gte=timezone.now() - feeds.HISTORY), {}))
+urls = {o.event_id: url_for(o.event) for o in items}
 def object_model():
     calendar = Calendar()
     calendar.add("prodid", ical.PRODID)
@@ -80,7 +81,7 @@ def object_model():
         event.add("summary", occurrence.event.title)
         event.add("location", occurrence.space.title if occurrence.space else "")
         event.add("description", occurrence.event.summary)
-        event.add("url", url_for(occurrence.event))
+        event.add("url", urls[occurrence.event_id])
         calendar.add_component(event)
     return calendar.to_ical()
 model_seconds, model_body = timed(object_model, max(1, RUNS // 2))

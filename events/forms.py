@@ -3,6 +3,7 @@ import re
 
 from django import forms
 from django.apps import apps
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,21 @@ def area_choices():
     return choices
 
 
+def organisation_choices():
+    """Organisations that run spaces, by the id of the main-language record (which the dates'
+    spaces point to), named in the reader's language."""
+    from .i18n import pages_in_current_language
+
+    Organisation = apps.get_model("spaces", "Organisation")
+    SpacePage = apps.get_model("spaces", "SpacePage")
+    organisations = Organisation.objects.filter(
+        locale__language_code=settings.LANGUAGE_CODE,
+        pk__in=SpacePage.objects.live().values("organisation"),
+    )
+    names = pages_in_current_language(organisations)
+    return [(str(o.pk), names[o.pk].name) for o in organisations]
+
+
 VIEW_CHOICES = [("day", _("Day")), ("week", _("Week")), ("month", _("Month"))]
 
 
@@ -30,7 +46,7 @@ class EventFilterForm(forms.Form):
     """The filters of `/events/` (and later its feed), from the query string."""
 
     # The fields that narrow what is listed; `date` and `view` only choose the days shown.
-    filter_fields = ("kind", "audience", "area", "space")
+    filter_fields = ("kind", "audience", "area", "organisation", "space")
 
     kind = forms.ChoiceField(
         label=_("kind"), choices=[("", _("All kinds")), *EventKind.choices], required=False
@@ -39,6 +55,7 @@ class EventFilterForm(forms.Form):
         label=_("for whom"), choices=[("", _("Everyone")), *Audience.choices], required=False
     )
     area = forms.ChoiceField(label=_("area"), required=False)
+    organisation = forms.ChoiceField(label=_("run by"), required=False)
     space = forms.SlugField(
         label=_("space"), required=False, max_length=255, widget=forms.HiddenInput
     )
@@ -54,6 +71,10 @@ class EventFilterForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [("", _("Everywhere")), *area_choices()]
+        self.fields["organisation"].choices = [
+            ("", _("Any organisation")),
+            *organisation_choices(),
+        ]
 
     def has_filters(self):
         """Whether the query string sets a filter (even one that turns out invalid)."""

@@ -5,23 +5,40 @@ from django.conf import settings
 from django.utils.translation import get_language
 from wagtail.models import Locale
 
+_locale_ids = {}  # language code -> Locale pk; only locales found (one is never renumbered)
+
+
+def locale_id(language):
+    """The pk of the Locale of a language, or None; asked of the database once per process."""
+    if language not in _locale_ids:
+        pk = Locale.objects.filter(language_code=language).values_list("pk", flat=True).first()
+        if pk is None:
+            return None
+        _locale_ids[language] = pk
+    return _locale_ids[language]
+
+
+def forget_locales(**kwargs):
+    """Signal receiver: a locale was added or removed."""
+    _locale_ids.clear()
+
 
 def _in_language(pages, language, *, live):
     pages = [p for p in pages if p is not None]
     if not pages:
         return {}
-    locale = Locale.objects.filter(language_code=language).first()
+    locale = locale_id(language)
     if locale is None:
         return {p.pk: p for p in pages}
-    missing = {p.translation_key for p in pages if p.locale_id != locale.pk}
+    missing = {p.translation_key for p in pages if p.locale_id != locale}
     found = {}
     if missing:
         model = type(pages[0])
-        candidates = model.objects.filter(translation_key__in=missing, locale=locale)
+        candidates = model.objects.filter(translation_key__in=missing, locale_id=locale)
         if live and hasattr(candidates, "live"):
             candidates = candidates.live()
         found = {page.translation_key: page for page in candidates}
-    return {p.pk: p if p.locale_id == locale.pk else found.get(p.translation_key, p) for p in pages}
+    return {p.pk: p if p.locale_id == locale else found.get(p.translation_key, p) for p in pages}
 
 
 def pages_in_current_language(pages):

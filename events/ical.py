@@ -12,6 +12,7 @@ Both are stored on the date when it is made and never change (see events.models.
 
 import datetime as dt
 import functools
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
@@ -137,9 +138,14 @@ def utc(moment):
     return moment.isoformat().translate(_STAMP)[:15] + "Z"
 
 
+@functools.cache
+def _zone(name):
+    return ZoneInfo(name)
+
+
 def local(moment):
-    """20261201T130000 in the site's time zone (for TZID=...)."""
-    return timezone.localtime(moment).isoformat().translate(_STAMP)[:15]
+    """20261201T130000 in the site's time zone (for TZID=...), whatever zone is active."""
+    return moment.astimezone(_zone(settings.TIME_ZONE)).isoformat().translate(_STAMP)[:15]
 
 
 @functools.cache

@@ -45,10 +45,12 @@ def pytest_collection_modifyitems(config, items):
 def empty_cache():
     """Each test starts with an empty cache: no rate-limit counts, cached pages or site roots
     left over from another test."""
+    from events.i18n import forget_locales
     from ibasho.page_cache import memory
 
     cache.clear()
     memory.clear()
+    forget_locales()  # a rolled-back test may have made a locale
 
 
 @pytest.fixture

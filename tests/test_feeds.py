@@ -283,3 +283,78 @@ def test_pages_that_list_dates_link_their_feed(client, schedule):
         assert link["href"] == feed, url
         subscribe = page.find("a", href=re.compile(r"^webcal://"))
         assert subscribe["href"].endswith(feed)
+
+
+def test_a_date_is_the_same_entry_in_every_feed_and_in_its_booking_download(client, schedule):
+    _drop_in, family = schedule
+    family.join_mode = "booking"
+    family.capacity = 10
+    family.save_revision().publish()
+    saturday = Occurrence.objects.get(event=family, start=at(2026, 12, 12, 13))
+    _signup, token, _created = services.book_place(occurrence=saturday, form_key=new_form_key())
+    download = client.get(f"/my/{token}/calendar.ics")
+    assert download.status_code == 200
+    [booked] = vevents(download)
+    key = (str(booked["UID"]), booked["RECURRENCE-ID"].dt)
+    assert key == identity(saturday) and booked["DTSTART"].dt == saturday.start
+    for query in ["", "?space=kita", "?discreet=1", "?kind=family_group&discreet=1"]:
+        entry = expand(get_feed(client, query))[key]
+        assert entry["DTSTART"].dt == saturday.start, query
+
+
+def test_awkward_text_round_trips_exactly(client, make_space, make_event, areas):
+    title = "CRLFと改行\r\nカンマ, セミコロン; バックスラッシュ\\ 絵文字🌱🍵 " + "長" * 200
+    summary = "一行目\r\n二行目, 三行目; 🌸"
+    space = make_space(title="場所, その1; 🌱", slug="odd", address="本町1-2,3階", area=areas[1])
+    event = make_event(
+        title=title[:255], summary=summary, space=space, rules=[weekly(D(2026, 12, 1), ["TU"])]
+    )
+    body = get_feed(client, "?space=odd").content
+    assert all(len(line) <= 75 for line in body.split(b"\r\n"))
+    for line in body.split(b"\r\n"):
+        line.decode("utf-8")  # no line ends inside a character
+    [master] = [e for e in vevents(get_feed(client, "?space=odd")) if "RRULE" in e]
+    # What a calendar app reads back is what staff typed (line breaks as "\n").
+    assert str(master["SUMMARY"]) == event.title.replace("\r\n", "\n")
+    assert str(master["DESCRIPTION"]) == summary.replace("\r\n", "\n")
+    assert str(master["LOCATION"]) == "場所, その1; 🌱, 本町1-2,3階"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?kind=drop_in&kind=family_group",  # repeated: the last one counts, as on /events/
+        "?space=kita&space=nowhere",
+        "?utm_source=x&" + "&".join(f"x{i}=1" for i in range(900)),  # unknown ones are ignored
+    ],
+)
+def test_repeated_and_unknown_parameters_are_calm(client, schedule, query):
+    response = client.get(f"/events/feed.ics{query}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+
+
+def test_a_flood_of_parameters_is_a_plain_400_not_an_error(client, schedule):
+    query = "&".join(f"x{i}=1" for i in range(20_000))
+    response = client.get(f"/events/feed.ics?{query}")
+    assert response.status_code == 400
+    huge = client.get("/events/feed.ics?space=" + "a" * 100_000)
+    assert huge.status_code == 400 and "フィルター" in huge.content.decode()
+
+
+def test_an_organisation_has_its_own_feed(client, schedule):
+    from spaces.models import Organisation
+
+    _drop_in, family = schedule
+    kita = family.space
+    organisation = Organisation.objects.create(name="みずうみ家族会", kind="family_association")
+    kita.organisation = organisation
+    kita.save_revision().publish()
+    query = f"?organisation={organisation.pk}"
+    assert in_feed(get_feed(client, query), months=3) == listed(query, months=3)
+    assert {uid for uid, _start, _status in listed(query, months=3)} == {
+        ical.occurrence_uid(family.occurrences.first())
+    }
+    page = BeautifulSoup(client.get("/events/" + query).content, "html.parser")
+    assert page.find("link", rel="alternate", type="text/calendar")["href"].endswith(query)
+    assert client.get("/events/feed.ics?organisation=99999").status_code == 400
