@@ -25,7 +25,7 @@ from django.utils.translation import pgettext
 from . import ical
 from .i18n import pages_in_current_language
 from .models import EventPage, Occurrence, OccurrenceStatus, Series
-from .recurrence import WEEKDAY_CODES
+from .recurrence import WEEKDAY_CODES, site_zone
 
 HISTORY = dt.timedelta(days=30)  # past dates stay a while, so they don't vanish abruptly
 
@@ -106,12 +106,26 @@ class FeedDate:
     )
     __slots__ = (*FIELDS, "event")
 
-    def __init__(self, *values):
-        for name, value in zip(self.FIELDS, values, strict=True):
-            setattr(self, name, value)
-        for name in ("original_start", "start", "end", "updated_at"):
-            setattr(self, name, as_datetime(getattr(self, name)))
-        self.listed = bool(self.listed)
+    def __init__(
+        self,
+        event_id,
+        series_key,
+        original_start,
+        start,
+        end,
+        space_id,
+        status,
+        cancel_reason,
+        message,
+        sequence,
+        updated_at,
+        listed,
+    ):
+        self.event_id, self.series_key, self.space_id = event_id, series_key, space_id
+        self.original_start, self.start = as_datetime(original_start), as_datetime(start)
+        self.end, self.updated_at = as_datetime(end), as_datetime(updated_at)
+        self.status, self.cancel_reason, self.message = status, cancel_reason, message
+        self.sequence, self.listed = sequence, bool(listed)
 
     # The same rules as on the model.
     is_cancelled = Occurrence.is_cancelled
@@ -206,7 +220,7 @@ def components(feed, *, discreet, url_for):
         if series is None or not span["regular"]:
             continue  # nothing regular: its listed dates are written out below
         first = span["first"]
-        first_local = timezone.localtime(first)
+        first_local = first.astimezone(site_zone())
         missing = unlisted.get((span["event_id"], span["series_key"]), [])
         exdates = [
             moment

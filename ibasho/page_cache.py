@@ -14,11 +14,11 @@ Freshness, without breaking the no-cookie rule:
   on cookies and are not marked private are stored, so a page with a CSRF token or anything
   personal is never shared.
 
-Cheap for big responses (a calendar feed is hundreds of kilobytes): each entry has a small
-*meta* record beside it (generation, expiry, validators), read with the generation in one round
-trip. A client that already has the entry gets its 304 from that alone, and each process keeps
-the bodies it served recently in memory (`IBASHO_PAGE_CACHE_MEMORY_BYTES`), so the shared cache
-is asked for a body only once per process and generation.
+Cheap for big responses (a calendar feed is hundreds of kilobytes): each process keeps the
+entries it served recently in memory (`IBASHO_PAGE_CACHE_MEMORY_BYTES`), so a request costs one
+small read of the generation from the shared cache. Beside each stored body is a small *meta*
+record (generation, expiry, validators): a client that already has the entry gets its 304 from
+that alone, and the shared cache is asked for a body once per process and generation.
 """
 
 import datetime as dt
@@ -56,8 +56,8 @@ VALIDATOR_HEADERS = ("ETag", "Last-Modified", "Cache-Control", "Expires", "Vary"
 
 
 class MemoryCache:
-    """Bodies this process served recently, by key and generation, at most `limit` bytes
-    (least recently used go first). Entries are immutable: callers get copies."""
+    """Entries this process served recently, by key and generation, at most `limit` bytes of
+    bodies (least recently used go first). Values are never changed: callers copy them."""
 
     def __init__(self):
         self.entries = OrderedDict()
@@ -72,19 +72,18 @@ class MemoryCache:
             self.entries.move_to_end(key)
             return entry[1]
 
-    def put(self, key, generation, response, limit):
-        size = len(response.content)
+    def put(self, key, generation, value, *, size, limit):
         if size > limit // 4:
             return  # one page must not push out everything else
         with self.lock:
             old = self.entries.pop(key, None)
             if old is not None:
-                self.size -= len(old[1].content)
-            self.entries[key] = (generation, response)
+                self.size -= old[2]
+            self.entries[key] = (generation, value, size)
             self.size += size
             while self.size > limit:
-                _key, (_generation, dropped) = self.entries.popitem(last=False)
-                self.size -= len(dropped.content)
+                _key, (_generation, _value, dropped) = self.entries.popitem(last=False)
+                self.size -= dropped
 
     def clear(self):
         with self.lock:
@@ -144,12 +143,16 @@ class PageCacheMiddleware:
         if not seconds or not self.is_cacheable_request(request):
             return self.get_response(request)
         key = self.key_for(request)
-        found = cache.get_many([GENERATION_KEY, key + ":meta"])
-        generation = found.get(GENERATION_KEY) or bump_generation()
+        generation = cache.get(GENERATION_KEY) or bump_generation()
         now = timezone.now()
-        meta = found.get(key + ":meta")
-        if meta is not None and meta[0] == generation and meta[1] > now:
-            cached = self.serve(request, key, generation, meta[2])
+        # (expires, validators, response or None): this process's copy, or the small record
+        held = memory.get(key, generation)
+        if held is None:
+            meta = cache.get(key + ":meta")
+            if meta is not None and meta[0] == generation:
+                held = (meta[1], meta[2], None)
+        if held is not None and held[0] > now:
+            cached = self.serve(request, key, generation, held)
             if cached is not None:
                 return cached
         response = self.get_response(request)
@@ -165,12 +168,17 @@ class PageCacheMiddleware:
                     },
                     timeout=int(timeout) + 1,
                 )
-                memory.put(key, generation, response, settings.IBASHO_PAGE_CACHE_MEMORY_BYTES)
+                self.remember(key, generation, (expires, validators, response))
         return response
 
     @staticmethod
-    def serve(request, key, generation, validators):
+    def remember(key, generation, held):
+        limit = settings.IBASHO_PAGE_CACHE_MEMORY_BYTES
+        memory.put(key, generation, held, size=len(held[2].content), limit=limit)
+
+    def serve(self, request, key, generation, held):
         """The stored response (a copy), a 304 when the client has it, or None."""
+        expires, validators, response = held
         stored = HttpResponse(headers=validators)
         conditional = get_conditional_response(
             request,
@@ -180,13 +188,12 @@ class PageCacheMiddleware:
         )
         if conditional is not stored:
             return conditional  # 304 Not Modified (or 412 for a failed If-Match)
-        response = memory.get(key, generation)
         if response is None:
             entry = cache.get(key)
             if entry is None or entry[0] != generation:
                 return None
             response = entry[1]
-            memory.put(key, generation, response, settings.IBASHO_PAGE_CACHE_MEMORY_BYTES)
+            self.remember(key, generation, (expires, validators, response))
         # A new response object around the same bytes: later middleware adds headers to it.
         return HttpResponse(
             response.content, status=response.status_code, headers=dict(response.items())
