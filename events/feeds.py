@@ -209,16 +209,20 @@ def components(feed, *, discreet, url_for):
     page's absolute address."""
     urls = {pk: url_for(page) for pk, page in feed.events.items()}
     out, changes = [], []
-    unlisted = {}
+    unlisted, listed = {}, set()
     for row in feed.exceptions:
         row.event = feed.sources[row.event_id]  # for the identity, no query
         if not row.listed:
             unlisted.setdefault((row.event_id, row.series_key), []).append(row.original_start)
+        else:
+            listed.add((row.event_id, row.series_key))
     for span in feed.series:
         series = feed.series_rows.get((span["event_id"], span["series_key"]))
         event = feed.events[span["event_id"]]
-        if series is None or not span["regular"]:
-            continue  # nothing regular: its listed dates are written out below
+        if series is None or not (span["regular"] or (span["event_id"], series.key) in listed):
+            continue  # none of its dates is in this feed
+        # Even when every listed date is an exception (a closure), the series is written, so
+        # that calendar apps never see an instance without its series.
         first = span["first"]
         first_local = first.astimezone(site_zone())
         missing = unlisted.get((span["event_id"], span["series_key"]), [])

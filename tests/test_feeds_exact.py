@@ -72,6 +72,14 @@ def busy(make_space, make_event, areas):
             space=hidamari,
             rules=[rule("once", D(2026, 12, 20), "13:00", "15:00")],
         )
+        # Closed until further notice from the start: every date is an exception.
+        make_event(
+            title="休止中の会",
+            space=kita,
+            closed_until_further_notice=True,
+            closure_message="しばらくお休みします",
+            rules=[weekly(D(2026, 12, 3), ["TH"], start="15:00", end="17:00")],
+        )
         # Two rules making the same Wednesday starts: the first keeps them.
         make_event(
             title="朝の会",
@@ -146,3 +154,13 @@ def test_a_session_past_midnight_ends_the_next_day(client, busy):
     [night] = [e for e in calendar.walk("VEVENT") if e["SUMMARY"] == "夜の居場所" and "RRULE" in e]
     assert night["DTEND"].dt - night["DTSTART"].dt == dt.timedelta(hours=3)
     assert night["DTSTART"].params["TZID"] == "Asia/Tokyo"
+
+
+def test_a_closed_series_is_still_one_series_with_its_cancelled_dates(client, busy):
+    with time_machine.travel(at(2026, 12, 10, 9, 0), tick=False):
+        body = client.get("/events/feed.ics?space=kita").content
+    entries = [e for e in Calendar.from_ical(body).walk("VEVENT") if e["SUMMARY"] == "休止中の会"]
+    [master] = [e for e in entries if "RRULE" in e]
+    instances = [e for e in entries if "RECURRENCE-ID" in e]
+    assert instances and all(e["STATUS"] == "CANCELLED" for e in instances)
+    assert all(e["UID"] == master["UID"] for e in instances)
