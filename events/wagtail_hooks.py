@@ -151,6 +151,10 @@ def register_signup_urls():
             name="events_date_head_count",
         ),
         path("signups/attendance/", admin_views.attendance, name="events_attendance"),
+        path("outbox/", admin_views.outbox_failures, name="events_outbox"),
+        path(
+            "outbox/<int:message_id>/retry/", admin_views.outbox_retry, name="events_outbox_retry"
+        ),
     ]
 
 
@@ -164,3 +168,13 @@ def register_attendance_menu_item():
     return AttendanceMenuItem(
         _("Attendance"), reverse("events_attendance"), icon_name="table", order=212
     )
+
+
+class OutboxMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_views.can_see_outbox(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_outbox_menu_item():
+    return OutboxMenuItem(_("Unsent e-mail"), reverse("events_outbox"), icon_name="mail", order=213)

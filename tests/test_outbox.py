@@ -502,3 +502,93 @@ def test_no_link_outlives_an_erased_sign_up(date):
     assert services.clear_expired_tokens() == 1
     assert services.clear_expired_tokens() == 0
     assert tasks.clear_expired_manage_tokens() == 0
+
+
+# --- Staff see what could not be sent -----------------------------------------------------------
+
+
+@pytest.fixture
+def staff(client, django_user_model):
+    user = django_user_model.objects.create_superuser(email="staff@example.org", password="x")
+    client.force_login(user)
+    return client
+
+
+def test_failed_mail_is_listed_for_staff_without_addresses_and_sent_again(
+    staff, date, failing_mail, settings
+):
+    failing_mail.error = smtplib.SMTPRecipientsRefused({"yu@example.org": (550, b"full")})
+    book(date, nickname="ゆう")
+    outbox.send_due()
+    message = OutboxMessage.objects.get()
+    page = staff.get("/admin/outbox/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "申し込みの確認" in html and "SMTPRecipientsRefused" in html and "ゆう" in html
+    assert "yu@example.org" not in html
+    assert staff.get(f"/admin/outbox/{message.pk}/retry/").status_code == 405  # POST only
+    response = staff.post(f"/admin/outbox/{message.pk}/retry/")
+    assert response.status_code == 302
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (MessageStatus.PENDING, 0)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # fixed
+    assert outbox.send_due() == 1
+    assert len(mail.outbox) == 1
+    assert "SMTPRecipientsRefused" not in staff.get("/admin/outbox/").content.decode()
+
+
+def test_retry_needs_the_csrf_token(date, django_user_model, failing_mail):
+    from django.test import Client
+
+    failing_mail.error = smtplib.SMTPRecipientsRefused({"yu@example.org": (550, b"full")})
+    book(date)
+    outbox.send_due()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(
+        django_user_model.objects.create_superuser(email="staff@example.org", password="x")
+    )
+    message = OutboxMessage.objects.get()
+    assert client.post(f"/admin/outbox/{message.pk}/retry/").status_code == 403
+    assert OutboxMessage.objects.get().status == MessageStatus.FAILED
+
+
+def test_staff_without_the_permission_see_nothing(client, django_user_model, date, failing_mail):
+    from django.contrib.auth.models import Group, Permission
+
+    failing_mail.error = smtplib.SMTPRecipientsRefused({"yu@example.org": (550, b"full")})
+    book(date, nickname="ゆう")
+    outbox.send_due()
+    user = django_user_model.objects.create_user(email="other@example.org", password="x")
+    group = Group.objects.create(name="職員")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    user.groups.add(group)
+    client.force_login(user)
+    response = client.get("/admin/outbox/")
+    # Wagtail answers a refusal in the admin with its home page and a message.
+    assert (response.status_code, response["Location"]) == (302, "/admin/")
+    message = OutboxMessage.objects.get()
+    client.post(f"/admin/outbox/{message.pk}/retry/")
+    assert OutboxMessage.objects.get().status == MessageStatus.FAILED
+    assert "/admin/outbox/" not in client.get("/admin/").content.decode()  # no menu item
+    client.logout()
+    assert client.get("/admin/outbox/").status_code == 302  # to the sign-in page
+
+
+# --- /healthz -----------------------------------------------------------------------------------
+
+
+def test_healthz_reports_how_late_the_oldest_unsent_mail_is(client, date, frozen_now, settings):
+    settings.IBASHO_OUTBOX_LATE_SECONDS = 900
+    body = client.get("/healthz").json()
+    assert (body["outbox"], body["outbox_oldest_due_seconds"]) == ("ok", 0)
+    book(date)  # due now; no worker runs in this test
+    frozen_now.shift(dt.timedelta(minutes=10))
+    body = client.get("/healthz").json()
+    assert (body["outbox"], body["outbox_oldest_due_seconds"]) == ("ok", 600)
+    frozen_now.shift(dt.timedelta(minutes=10))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["outbox"] == "late" and response.json()["status"] == "late"
+    assert response.json()["outbox_oldest_due_seconds"] == 1200
+    outbox.send_due()
+    assert client.get("/healthz").json()["outbox"] == "ok"
