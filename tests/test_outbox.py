@@ -477,6 +477,21 @@ def test_lost_links_write_one_row_whoever_asks_and_keep_no_address(client, date)
     assert set(handled.values_list("to_address", flat=True)) == {""}
 
 
+def test_lost_links_do_the_same_work_for_a_known_and_an_unknown_address(client, date):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    book(date)
+    client.get("/my/")  # the CSRF cookie and the site's first look-ups, once
+    with CaptureQueriesContext(connection) as known:
+        client.post("/my/", {"email": "yu@example.org"})
+    with CaptureQueriesContext(connection) as unknown:
+        client.post("/my/", {"email": "nobody@example.org"})
+    shape = [re.sub(r"'[^']*'", "?", q["sql"]) for q in known.captured_queries]
+    assert shape == [re.sub(r"'[^']*'", "?", q["sql"]) for q in unknown.captured_queries]
+    assert not any("events_signup" in sql for sql in shape)  # no look-up in the request
+
+
 # --- Retention -----------------------------------------------------------------------------------
 
 
