@@ -420,6 +420,24 @@ def test_a_moved_date_moves_its_reminder(date, frozen_now):
     assert "12月10日" in message.subject
 
 
+def test_staff_moving_a_date_in_the_admin_moves_its_reminder(client, date, django_user_model):
+    book(date, wants_reminder=True)
+    client.force_login(
+        django_user_model.objects.create_superuser(email="staff@example.org", password="x")
+    )
+    form = {
+        "status": "scheduled",
+        "message": "",
+        "start": "2026-12-15 13:00",
+        "end": "2026-12-15 16:00",
+        "space": date.space_id,
+        "capacity": "",
+    }
+    response = client.post(f"/admin/dates/edit/{date.pk}/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert reminders().get().due_at == at(2026, 12, 14, 10)
+
+
 def test_an_enrolled_family_is_reminded_of_each_date_except_an_absence(family_class, frozen_now):
     signup, _token, _ = services.enrol(
         event=family_class,
