@@ -1,3 +1,4 @@
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -167,6 +168,14 @@ class AttendanceMenuItem(MenuItem):
 def register_attendance_menu_item():
     return AttendanceMenuItem(
         _("Attendance"), reverse("events_attendance"), icon_name="table", order=212
+    )
+
+
+@hooks.register("register_permissions")
+def register_outbox_permission():
+    """So that staff groups can be given the *Unsent e-mail* page in Settings → Groups."""
+    return Permission.objects.filter(
+        content_type__app_label="events", codename="change_outboxmessage"
     )
 
 

@@ -570,6 +570,14 @@ def test_failed_mail_is_listed_for_staff_without_addresses_and_sent_again(
     assert "SMTPRecipientsRefused" not in staff.get("/admin/outbox/").content.decode()
 
 
+def test_staff_groups_can_be_given_the_unsent_e_mail_page(staff):
+    from django.contrib.auth.models import Permission
+
+    permission = Permission.objects.get(codename="change_outboxmessage")
+    page = staff.get("/admin/groups/new/").content.decode()
+    assert f'value="{permission.pk}"' in page
+
+
 def test_retry_needs_the_csrf_token(date, django_user_model, failing_mail):
     from django.test import Client
 
