@@ -1,6 +1,6 @@
 """Staff pages for sign-ups in the Wagtail admin: one date's list to print, with the actions on
-each sign-up; sign-ups taken by phone or on paper; and monthly counts for reports. URLs carry
-ids only, never a name."""
+each sign-up; sign-ups taken by phone or on paper; monthly counts for reports; and e-mail that
+could not be sent. URLs carry ids only, never a name."""
 
 import datetime as dt
 
@@ -16,13 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from . import services
+from . import outbox, services
 from .admin_forms import AttendedForm, MonthForm, StaffBookingForm, StaffEnrolmentForm
 from .models import (
     Absence,
     EventPage,
     JoinMode,
+    MessageStatus,
     Occurrence,
+    OutboxMessage,
     SignUp,
     SignUpKind,
     SignUpSource,
@@ -313,3 +315,44 @@ def attendance(request):
             next_month=f"{after:%Y-%m}",
         )
     return TemplateResponse(request, "events/admin/attendance.html", context)
+
+
+# --- Outgoing e-mail that could not be sent ------------------------------------------------------
+
+
+def can_see_outbox(user):
+    """Whoever may change outgoing e-mail (superusers, or a group given the permission)."""
+    return user.is_active and user.has_perm("events.change_outboxmessage")
+
+
+def outbox_failures(request):
+    """E-mail that could not be sent, newest first, to try again once the cause is fixed (a
+    mail server down for hours, a full mailbox). Kind, date, attempts and the kind of error:
+    never an address, at most the nickname."""
+    if not can_see_outbox(request.user):
+        raise PermissionDenied
+    failed = (
+        OutboxMessage.objects.filter(status=MessageStatus.FAILED)
+        .select_related("signup", "signup__event")
+        .order_by("-updated_at", "-pk")[:200]
+    )
+    late = outbox.oldest_due_age()
+    context = {
+        "failed": failed,
+        "pending": OutboxMessage.objects.filter(status=MessageStatus.PENDING).count(),
+        "late_minutes": int(late.total_seconds() // 60) if late is not None else None,
+    }
+    return TemplateResponse(request, "events/admin/outbox.html", context)
+
+
+@require_POST
+def outbox_retry(request, message_id):
+    """Put one failed message back in line; the worker sends it within a minute."""
+    if not can_see_outbox(request.user):
+        raise PermissionDenied
+    message = get_object_or_404(OutboxMessage, pk=message_id)
+    if outbox.retry(message):
+        messages.success(request, _("The e-mail will be sent again in a moment."))
+    else:
+        messages.info(request, _("This e-mail is not waiting for a retry any more."))
+    return redirect("events_outbox")

@@ -323,6 +323,10 @@ class EnrolmentForm(SignUpBaseForm):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     party_size = party_size_field(_("How many of you will attend?"))
+    wants_reminder = forms.BooleanField(
+        label=_("Send me a reminder the day before each date (needs an e-mail address)"),
+        required=False,
+    )
     note = forms.CharField(
         label=_("Anything you would like us to know (optional)"),
         required=False,
@@ -337,6 +341,10 @@ class EnrolmentForm(SignUpBaseForm):
         if not reachable and not self.has_error("email") and not self.has_error("phone"):
             self.add_error(
                 "phone", _("Please give an e-mail address or a phone number, so we can reply.")
+            )
+        if data.get("wants_reminder") and not data.get("email") and not self.has_error("email"):
+            self.add_error(
+                "email", _("To get a reminder, please give an e-mail address (or untick the box).")
             )
         return data
 

@@ -1,20 +1,32 @@
 """E-mail to people who signed up: short, kind, in the language they used, with their private
-link and a calendar file. Sent after the transaction commits; the background-work issue moves
-this to an outbox so that nothing is lost when mail or the broker is down."""
+link and a calendar file.
 
-import logging
+The `send_*` and `plan_*` functions are called inside the transaction of the change that
+causes the mail: they only write outbox rows (events/outbox.py). `render` turns a row into a
+mail when it is sent, from current data, or into nothing when the mail is no longer needed (a
+cancelled sign-up, an offer already taken, erased data). Manage links are minted at send time:
+the raw token of a link is never stored, only its hash (ManageToken)."""
+
+import datetime as dt
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from . import ical
-from .models import SignUpStatus
-
-logger = logging.getLogger(__name__)
+from . import ical, outbox
+from .models import (
+    Absence,
+    MessageKind,
+    MessageStatus,
+    Occurrence,
+    OutboxMessage,
+    SignUp,
+    SignUpKind,
+    SignUpStatus,
+)
+from .recurrence import site_zone
 
 
 def _absolute(path):
@@ -26,62 +38,29 @@ def manage_link(token, language):
         return _absolute(reverse("signup-manage", kwargs={"token": token}))
 
 
-def _send(signup, template, context, *, method=None, occurrences=None):
-    """Render `email/<template>.txt` in the sign-up's language and send it, with the dates as
-    an .ics attachment when `method` is given. Only ids reach the log."""
-    with translation.override(signup.language):
-        event = signup.event.localized
-        context = {"signup": signup, "event": event, **context}
-        subject = render_to_string(f"email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"email/{template}.txt", context)
-        message = EmailMultiAlternatives(subject, body, to=[signup.email])
-        if method:
-            calendar = ical.signup_calendar(signup, method=method, occurrences=occurrences)
-            message.attach("ibasho.ics", calendar, f"text/calendar; charset=utf-8; method={method}")
-    try:
-        message.send()
-    except OSError as error:
-        # Until the outbox exists, a mail server that is down must not break a sign-up. Only
-        # the error's kind is logged: SMTP errors quote the recipient's address.
-        logger.error(
-            "could not send %s e-mail for sign-up %s: %s", template, signup.pk, type(error).__name__
-        )
+def _fresh_link(signup, language=None):
+    from .services import new_manage_link
+
+    return manage_link(new_manage_link(signup=signup), language or signup.language)
 
 
-def send_signup_confirmation(signup, token):
-    if not signup.email:
-        return
-    link = manage_link(token, signup.language)
-    # A calendar invitation only for a place that is really theirs, not for the waiting list.
-    method = "REQUEST" if signup.status == SignUpStatus.CONFIRMED else None
-    transaction.on_commit(
-        lambda: _send(signup, "signup_confirmation", {"link": link}, method=method)
-    )
+# --- Writing rows (inside the caller's transaction) --------------------------------------------
 
 
-def send_offer(signup, token):
-    if not signup.email:
-        return
-    link = manage_link(token, signup.language)
-    transaction.on_commit(lambda: _send(signup, "offer", {"link": link}))
+def send_signup_confirmation(signup):
+    if signup.email:
+        outbox.queue(kind=MessageKind.CONFIRMATION, signup=signup)
+
+
+def send_offer(signup):
+    if signup.email:
+        outbox.queue(kind=MessageKind.OFFER, signup=signup)
 
 
 def send_lost_links(email, *, language):
-    """New links to each current sign-up made with this address (none: no e-mail at all)."""
-    from .models import SignUp
-    from .services import new_manage_link
-
-    signups = list(
-        SignUp.objects.active()
-        .filter(email__iexact=email, erased_at__isnull=True)
-        .select_related("event", "occurrence")
-    )
-    if not signups:
-        return
-    links = [(signup, manage_link(new_manage_link(signup=signup), language)) for signup in signups]
-    first = signups[0]
-    first.language = language
-    transaction.on_commit(lambda: _send(first, "lost_links", {"links": links}))
+    """One row whatever the address, so the page takes the same time whether or not anyone
+    signed up with it. The address is kept on the row only until it is handled."""
+    outbox.queue(kind=MessageKind.LOST_LINKS, to_address=email, payload={"language": language})
 
 
 def send_dates_changed(occurrences, *, cancelled, restored=False):
@@ -89,9 +68,6 @@ def send_dates_changed(occurrences, *, cancelled, restored=False):
     holds a place, waits for one, or is enrolled in the series hears of it once, with their
     calendar updated (the same UIDs, higher SEQUENCEs; METHOD:CANCEL for cancellations). A
     date given back (`restored`) is sent as a new invitation."""
-    from .models import SignUp, SignUpKind
-    from .services import new_manage_link
-
     occurrences = list(occurrences)
     if not occurrences:
         return
@@ -100,23 +76,219 @@ def send_dates_changed(occurrences, *, cancelled, restored=False):
     enrolled = SignUp.objects.filter(
         event=event_id, kind=SignUpKind.ENROLMENT, status=SignUpStatus.CONFIRMED
     )
-    people = (
-        (on_dates | enrolled)
-        .active()
-        .exclude(email="")
-        .exclude(kind=SignUpKind.MAYBE)
+    people = (on_dates | enrolled).active().exclude(email="").exclude(kind=SignUpKind.MAYBE)
+    change = "cancelled" if cancelled else "restored" if restored else "moved"
+    for signup in people:
+        dates = [o.pk for o in occurrences if signup.occurrence_id in (None, o.pk)]
+        outbox.queue(
+            kind=MessageKind.DATES_CHANGED,
+            signup=signup,
+            payload={"occurrences": dates, "change": change},
+        )
+
+
+def reminder_due(occurrence):
+    """IBASHO_REMINDER_DAYS_BEFORE days before the date, at IBASHO_REMINDER_HOUR, site time."""
+    zone = site_zone()
+    day = timezone.localtime(occurrence.start, zone).date() - dt.timedelta(
+        days=settings.IBASHO_REMINDER_DAYS_BEFORE
+    )
+    return dt.datetime.combine(day, dt.time(settings.IBASHO_REMINDER_HOUR), tzinfo=zone)
+
+
+def _reminder_key(signup_id, occurrence_id):
+    return f"reminder:{signup_id}:{occurrence_id}"
+
+
+def plan_reminders(signup, *, occurrences=None, now=None):
+    """A reminder for each date of a sign-up that asked for one: the booked date, or every
+    coming date of an enrolled series. A reminder whose time has passed is not planned.
+    Idempotent (one row per sign-up and date); whether it is still wanted is checked when
+    it is due."""
+    now = now or timezone.now()
+    if not (signup.wants_reminder and signup.email) or signup.kind == SignUpKind.MAYBE:
+        return
+    if occurrences is None:
+        if signup.occurrence_id:
+            occurrences = [signup.occurrence]
+        else:
+            occurrences = Occurrence.objects.filter(event=signup.event_id).upcoming(now)
+    for occurrence in occurrences:
+        due = reminder_due(occurrence)
+        if occurrence.is_cancelled or due <= now:
+            continue
+        outbox.queue(
+            kind=MessageKind.REMINDER,
+            signup=signup,
+            payload={"occurrence": occurrence.pk},
+            due_at=due,
+            dedupe_key=_reminder_key(signup.pk, occurrence.pk),
+        )
+
+
+def replan_reminders(occurrences, *, now=None):
+    """Dates were added, moved or given back: reminders not yet sent follow the new time (or
+    are dropped, when their time has now passed), and people who want reminders get one for a
+    date they did not have one for (a new date of their series). Idempotent."""
+    now = now or timezone.now()
+    occurrences = list(occurrences)
+    if not occurrences:
+        return
+    by_pk = {o.pk: o for o in occurrences}
+    pending = OutboxMessage.objects.filter(
+        kind=MessageKind.REMINDER,
+        status=MessageStatus.PENDING,
+        payload__occurrence__in=list(by_pk),
+    )
+    for message in pending:
+        due = reminder_due(by_pk[message.payload["occurrence"]])
+        if due != message.due_at:
+            message.due_at = message.next_attempt_at = due
+            if due <= now:
+                message.status = MessageStatus.SKIPPED
+            message.save(update_fields=["due_at", "next_attempt_at", "status", "updated_at"])
+    event_id = occurrences[0].event_id
+    wanting = SignUp.objects.active().filter(wants_reminder=True, erased_at__isnull=True).exclude(
+        email=""
+    ).filter(occurrence__in=occurrences) | SignUp.objects.active().filter(
+        wants_reminder=True, erased_at__isnull=True
+    ).exclude(email="").filter(event=event_id, kind=SignUpKind.ENROLMENT)
+    planned = set(
+        OutboxMessage.objects.filter(
+            kind=MessageKind.REMINDER, payload__occurrence__in=list(by_pk)
+        ).values_list("dedupe_key", flat=True)
+    )
+    for signup in wanting:
+        dates = [o for o in occurrences if signup.occurrence_id in (None, o.pk)]
+        dates = [o for o in dates if _reminder_key(signup.pk, o.pk) not in planned]
+        if dates:
+            plan_reminders(signup, occurrences=dates, now=now)
+
+
+# --- Rendering (at send time) ------------------------------------------------------------------
+
+
+def render(message, *, now):
+    """The mail a row stands for now, or None when it is no longer needed."""
+    return RENDERERS[message.kind](message, now)
+
+
+def _mail(template, context, *, language, to, calendar=None, method=None):
+    with translation.override(language):
+        subject = render_to_string(f"email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"email/{template}.txt", context)
+    email = EmailMultiAlternatives(subject, body, to=[to])
+    if calendar is not None:
+        email.attach("ibasho.ics", calendar, f"text/calendar; charset=utf-8; method={method}")
+    return email
+
+
+def _reachable(signup_id):
+    """The sign-up, read now, if we may still write to it; else None."""
+    signup = SignUp.objects.select_related("event", "occurrence").filter(pk=signup_id).first()
+    if signup is None or signup.erased_at or not signup.email or not signup.is_active:
+        return None
+    return signup
+
+
+def _signup_mail(signup, template, context, *, method=None, occurrences=None):
+    with translation.override(signup.language):
+        context = {"signup": signup, "event": signup.event.localized, **context}
+        calendar = None
+        if method:
+            calendar = ical.signup_calendar(signup, method=method, occurrences=occurrences)
+    return _mail(
+        template,
+        context,
+        language=signup.language,
+        to=signup.email,
+        calendar=calendar,
+        method=method,
+    )
+
+
+def render_confirmation(message, now):
+    signup = _reachable(message.signup_id)
+    if signup is None:
+        return None
+    # A calendar invitation only for a place that is really theirs, not for the waiting list.
+    method = "REQUEST" if signup.status == SignUpStatus.CONFIRMED else None
+    return _signup_mail(signup, "signup_confirmation", {"link": _fresh_link(signup)}, method=method)
+
+
+def render_offer(message, now):
+    signup = _reachable(message.signup_id)
+    if signup is None or signup.status != SignUpStatus.OFFERED or signup.offer_expires_at <= now:
+        return None  # taken, declined or passed on meanwhile
+    return _signup_mail(signup, "offer", {"link": _fresh_link(signup)})
+
+
+def render_dates_changed(message, now):
+    signup = _reachable(message.signup_id)
+    if signup is None:
+        return None
+    dates = list(
+        Occurrence.objects.filter(pk__in=message.payload["occurrences"])
+        .select_related("event", "space")
+        .order_by("start")
+    )
+    if not dates:
+        return None
+    change = message.payload["change"]
+    template = {"cancelled": "date_cancelled", "restored": "date_restored"}.get(
+        change, "date_moved"
+    )
+    return _signup_mail(
+        signup,
+        template,
+        {"link": _fresh_link(signup), "dates": dates},
+        method="CANCEL" if change == "cancelled" else "REQUEST",
+        occurrences=dates,
+    )
+
+
+def render_reminder(message, now):
+    """Only for a place still held on a date still on: not for a cancelled sign-up or date,
+    a date that has started, or a course date the family said they would miss."""
+    signup = _reachable(message.signup_id)
+    if signup is None or signup.status != SignUpStatus.CONFIRMED:
+        return None
+    occurrence = (
+        Occurrence.objects.filter(pk=message.payload["occurrence"])
+        .select_related("event", "space")
+        .first()
+    )
+    if occurrence is None or occurrence.is_cancelled or occurrence.start <= now:
+        return None
+    if occurrence.event_id != signup.event_id or not occurrence.event.live:
+        return None
+    if signup.kind == SignUpKind.BOOKING and signup.occurrence_id != occurrence.pk:
+        return None
+    if Absence.objects.filter(signup=signup, occurrence=occurrence).exists():
+        return None
+    return _signup_mail(signup, "reminder", {"link": _fresh_link(signup), "occurrence": occurrence})
+
+
+def render_lost_links(message, now):
+    """New links to each current sign-up made with this address (none: no e-mail at all)."""
+    language = message.payload.get("language", settings.LANGUAGE_CODE)
+    if not message.to_address:
+        return None
+    signups = list(
+        SignUp.objects.active()
+        .filter(email__iexact=message.to_address, erased_at__isnull=True)
         .select_related("event", "occurrence")
     )
-    template = "date_cancelled" if cancelled else "date_restored" if restored else "date_moved"
-    for signup in people:
-        dates = [o for o in occurrences if signup.occurrence_id in (None, o.pk)]
-        link = manage_link(new_manage_link(signup=signup), signup.language)
-        transaction.on_commit(
-            lambda signup=signup, link=link, dates=dates: _send(
-                signup,
-                template,
-                {"link": link, "dates": dates},
-                method="CANCEL" if cancelled else "REQUEST",
-                occurrences=dates,
-            )
-        )
+    if not signups:
+        return None
+    links = [(signup, _fresh_link(signup, language)) for signup in signups]
+    return _mail("lost_links", {"links": links}, language=language, to=message.to_address)
+
+
+RENDERERS = {
+    MessageKind.CONFIRMATION: render_confirmation,
+    MessageKind.OFFER: render_offer,
+    MessageKind.DATES_CHANGED: render_dates_changed,
+    MessageKind.REMINDER: render_reminder,
+    MessageKind.LOST_LINKS: render_lost_links,
+}

@@ -20,8 +20,10 @@ from .models import (
     HolidayPolicy,
     JoinMode,
     ManageToken,
+    MessageStatus,
     Occurrence,
     OccurrenceStatus,
+    OutboxMessage,
     Series,
     SignUp,
     SignUpKind,
@@ -167,6 +169,8 @@ def sync_occurrences(*, event, until=None, now=None):
         for occurrence in to_update:
             occurrence.updated_at = now
         Occurrence.objects.bulk_update(to_update, fields)
+        # Reminders follow their dates, and a series' new dates get theirs.
+        notifications.replan_reminders([*to_create, *to_update], now=now)
         # One message per person, however many dates a closure takes away.
         notifications.send_dates_changed(
             [o for o in to_update if o.pk in newly_cancelled], cancelled=True
@@ -270,6 +274,7 @@ def move_occurrence(*, occurrence, start, end, space=None, message=""):
         occurrence.sequence += 1
         occurrence.save()
         notifications.send_dates_changed([occurrence], cancelled=False, restored=was_cancelled)
+        notifications.replan_reminders([occurrence])
     return occurrence
 
 
@@ -459,6 +464,8 @@ def book_place(
             source=source,
             browser_key=browser_key,
         )
+        notifications.send_signup_confirmation(signup)
+        notifications.plan_reminders(signup, now=now)
     return signup, token, True
 
 
@@ -472,12 +479,15 @@ def enrol(
     email="",
     phone="",
     note="",
+    wants_reminder=False,
     language="ja",
     source=SignUpSource.WEB,
+    now=None,
 ):
     """Enrol a family in a whole series (a family class). With an intake step the enrolment
     waits for staff; otherwise it is confirmed while places are left, else waits in line."""
     event = event.source
+    now = now or timezone.now()
     with transaction.atomic():
         event = _lock_place(event=event)
         if found := _existing_submission(form_key):
@@ -502,9 +512,12 @@ def enrol(
             email=email,
             phone=phone,
             note=note,
+            wants_reminder=wants_reminder,
             language=language,
             source=source,
         )
+        notifications.send_signup_confirmation(signup)
+        notifications.plan_reminders(signup, now=now)
     return signup, token, True
 
 
@@ -556,7 +569,7 @@ def _offer_places(*, event, occurrence, now, passing_over=None):
         waiting.status = SignUpStatus.OFFERED
         waiting.offer_expires_at = offer_expiry(occurrence, now)
         waiting.save(update_fields=["status", "offer_expires_at", "updated_at"])
-        notifications.send_offer(waiting, new_manage_link(signup=waiting))
+        notifications.send_offer(waiting)
         offered.append(waiting)
         if left is not None:
             left -= waiting.party_size
@@ -741,6 +754,14 @@ def erase_personal_data(*, now=None):
     pks = list(due.values_list("pk", flat=True))
     with transaction.atomic():
         ManageToken.objects.filter(signup_id__in=pks).delete()
+        # Nothing more is sent to them, and what was sent leaves no trace after the same time.
+        OutboxMessage.objects.filter(signup_id__in=pks, status=MessageStatus.PENDING).update(
+            status=MessageStatus.CANCELLED, to_address="", updated_at=now
+        )
+        OutboxMessage.objects.exclude(status=MessageStatus.PENDING).filter(
+            updated_at__lte=cutoff
+        ).delete()
+        OutboxMessage.objects.filter(created_at__lte=cutoff).update(to_address="")
         erased = SignUp.objects.filter(pk__in=pks).update(
             nickname="",
             relationship="",
@@ -752,3 +773,9 @@ def erase_personal_data(*, now=None):
             erased_at=now,
         )
     return erased
+
+
+def clear_expired_tokens():
+    """Periodic: no manage link outlives the personal data of its sign-up (a link minted for a
+    mail while the data were being erased, for instance). Idempotent; returns how many went."""
+    return ManageToken.objects.filter(signup__erased_at__isnull=False).delete()[0]

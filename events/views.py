@@ -181,9 +181,10 @@ def _manage_url(token, language):
 
 
 def _take_signup(request, event, form, *, template, context, scope, create):
-    """The POST path every sign-up form shares: rate limit, validation, honeypot, the service,
-    the confirmation e-mail, then the private page. Anything refused comes back with a kind
-    message and the form as it was typed. `create(data, language)` calls the service."""
+    """The POST path every sign-up form shares: rate limit, validation, honeypot, the service
+    (which also writes the confirmation e-mail to the outbox), then the private page. Anything
+    refused comes back with a kind message and the form as it was typed.
+    `create(data, language)` calls the service."""
     context = {**context, "form": form}
     if _rate_limited(request, scope=scope):
         form.add_error(None, TOO_MANY)
@@ -195,12 +196,10 @@ def _take_signup(request, event, form, *, template, context, scope, create):
         return _signup_response(request, event, template, context, status=400)
     language = translation.get_language()
     try:
-        signup, token, created = create(form.cleaned_data, language)
+        _signup, token, _created = create(form.cleaned_data, language)
     except services.SignUpError as error:
         form.add_error(None, str(error))
         return _signup_response(request, event, template, context, status=409)
-    if created:
-        notifications.send_signup_confirmation(signup, token)
     return redirect(_manage_url(token, language) + "?new=1")
 
 
@@ -286,6 +285,7 @@ def enrolment(request, *, event):
             email=data["email"],
             phone=data["phone"],
             note=data["note"],
+            wants_reminder=data["wants_reminder"],
             language=language,
         )
 
@@ -402,7 +402,8 @@ def manage_calendar(request, token):
 
 def lost_links(request):
     """ "Send me my links": new links to every current sign-up made with this address, by
-    e-mail. The page says the same whether or not there are any."""
+    e-mail. The page says the same, and does the same work (one outbox row), whether or not
+    there are any: the look-up happens later, in the worker."""
     form = LostLinksForm(request.POST or None)
     sent = False
     status = 200

@@ -1,3 +1,4 @@
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -151,6 +152,10 @@ def register_signup_urls():
             name="events_date_head_count",
         ),
         path("signups/attendance/", admin_views.attendance, name="events_attendance"),
+        path("outbox/", admin_views.outbox_failures, name="events_outbox"),
+        path(
+            "outbox/<int:message_id>/retry/", admin_views.outbox_retry, name="events_outbox_retry"
+        ),
     ]
 
 
@@ -164,3 +169,21 @@ def register_attendance_menu_item():
     return AttendanceMenuItem(
         _("Attendance"), reverse("events_attendance"), icon_name="table", order=212
     )
+
+
+@hooks.register("register_permissions")
+def register_outbox_permission():
+    """So that staff groups can be given the *Unsent e-mail* page in Settings → Groups."""
+    return Permission.objects.filter(
+        content_type__app_label="events", codename="change_outboxmessage"
+    )
+
+
+class OutboxMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_views.can_see_outbox(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_outbox_menu_item():
+    return OutboxMenuItem(_("Unsent e-mail"), reverse("events_outbox"), icon_name="mail", order=213)

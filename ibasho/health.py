@@ -3,6 +3,7 @@
 import logging
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
@@ -30,6 +31,16 @@ def check_broker():
     with celery_app.connection_for_write() as conn:
         # One quick attempt: a health check must answer fast, not wait for the broker.
         conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+
+
+def check_outbox():
+    """("ok" | "late", seconds): how long the oldest e-mail that should have left by now has
+    waited. Late past IBASHO_OUTBOX_LATE_SECONDS: the worker or the mail server is down."""
+    from events.outbox import oldest_due_age
+
+    age = oldest_due_age()
+    seconds = 0 if age is None else int(age.total_seconds())
+    return ("late" if seconds > settings.IBASHO_OUTBOX_LATE_SECONDS else "ok"), seconds
 
 
 CHECKS = {"database": check_database, "cache": check_cache, "broker": check_broker}

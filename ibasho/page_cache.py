@@ -49,8 +49,10 @@ MAX_PATH_LENGTH = 1024  # longer query strings are served, just not stored
 PUBLIC_DATA_APPS = {"ibasho", "spaces", "events", "peers", "wagtailcore", "wagtailimages"}
 PUBLIC_DATA_APPS |= {"wagtaildocs", "taggit"}
 # Never shown on a public page: image sizes made on first use, a sign-up's private links and
-# absence notices (written by visitors, who must not be able to empty the cache at will).
+# absence notices (written by visitors, who must not be able to empty the cache at will), and
+# the outbox of e-mail waiting to be sent.
 NOT_PUBLIC_DATA = {"wagtailimages.rendition", "events.managetoken", "events.absence"}
+NOT_PUBLIC_DATA |= {"events.outboxmessage"}
 # What a 304 carries over from the stored response (RFC 9110 §15.4.5).
 VALIDATOR_HEADERS = ("ETag", "Last-Modified", "Cache-Control", "Expires", "Vary")
 

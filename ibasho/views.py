@@ -3,16 +3,21 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .health import run_checks
+from .health import check_outbox, run_checks
 from .tasks import HEARTBEAT_KEY
 
 
 @never_cache
 @require_GET
 def healthz(request):
-    """JSON status of the database, cache and broker: 200 when all answer, 503 otherwise."""
+    """JSON status of the database, cache and broker: 200 when all answer and no e-mail is
+    late, 503 otherwise."""
     checks, healthy = run_checks()
     body = {"status": "ok" if healthy else "unavailable", **checks}
     if checks["cache"] == "ok":
         body["worker_last_seen"] = cache.get(HEARTBEAT_KEY)
+    if checks["database"] == "ok":
+        body["outbox"], body["outbox_oldest_due_seconds"] = check_outbox()
+        if body["outbox"] != "ok" and healthy:
+            body["status"], healthy = "late", False
     return JsonResponse(body, status=200 if healthy else 503)

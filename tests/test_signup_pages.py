@@ -117,7 +117,16 @@ def test_e_mail_brings_the_link_and_a_calendar_invitation(client, booking_event,
     manage_url = response["Location"].split("?")[0]
     [message] = mail.outbox
     assert message.to == ["yu@example.org"]
-    assert manage_url in message.body and "理由" in message.body
+    assert "理由" in message.body
+    # The mail carries its own link, minted when it was sent (the outbox keeps no token), to the
+    # same private page.
+    mailed_path = urlparse(re.search(r"http://\S+/my/\S+/", message.body).group(0)).path
+    assert mailed_path != manage_url
+    token_of = lambda path: path.split("/")[2]  # noqa: E731
+    assert (
+        SignUp.objects.with_token(token_of(mailed_path)).get()
+        == SignUp.objects.with_token(token_of(manage_url)).get()
+    )
     [(_name, content, mimetype)] = message.attachments
     assert mimetype.startswith("text/calendar") and "method=REQUEST" in mimetype
     calendar = Calendar.from_ical(content)

@@ -208,9 +208,21 @@ if not REDIS_URL:
         "store_processed": False,
     }
 else:
-    # Longer than any task can run, so an unacknowledged task is not handed out twice.
+    # Longer than any task can run (CELERY_TASK_TIME_LIMIT), so an unacknowledged task is not
+    # handed out twice.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# No task runs longer than this (the outbox sweep stops itself well before it).
+CELERY_TASK_TIME_LIMIT = 5 * 60
+# A sign-up queues its e-mail after the commit; with the broker down it waits for this little
+# before giving up (the outbox sweep sends the mail later).
+CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTION_TIMEOUT", "2"))
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -218,6 +230,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "send-due-messages": {
+        "task": "events.tasks.send_due_messages",
+        "schedule": 60.0,
+    },
     "extend-schedule-horizon": {
         "task": "events.tasks.extend_schedule_horizon",
         "schedule": crontab(hour=3, minute=10),
@@ -233,6 +249,10 @@ CELERY_BEAT_SCHEDULE = {
     "erase-expired-personal-data": {
         "task": "events.tasks.erase_expired_personal_data",
         "schedule": crontab(hour=4, minute=20),
+    },
+    "clear-expired-manage-tokens": {
+        "task": "events.tasks.clear_expired_manage_tokens",
+        "schedule": crontab(hour=4, minute=40),
     },
     "record-heartbeat": {
         "task": "ibasho.tasks.record_heartbeat",
@@ -301,6 +321,22 @@ IBASHO_SIGNUP_RATE_PER_IP = os.environ.get("IBASHO_SIGNUP_RATE_PER_IP", "30/h")
 IBASHO_SIGNUP_RATE_PER_DATE = os.environ.get("IBASHO_SIGNUP_RATE_PER_DATE", "300/h")
 # Behind a proxy, the header with the visitor's address (e.g. HTTP_X_REAL_IP).
 RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
+
+# --- Outgoing e-mail (the outbox) -------------------------------------------------------------
+# Reminders go this many days before a date, at this hour (site time), to people who asked.
+IBASHO_REMINDER_DAYS_BEFORE = int(os.environ.get("IBASHO_REMINDER_DAYS_BEFORE", "1"))
+IBASHO_REMINDER_HOUR = int(os.environ.get("IBASHO_REMINDER_HOUR", "10"))
+# After this many failed attempts (1, 5, 25… minutes apart, at most IBASHO_OUTBOX_MAX_RETRY_
+# MINUTES) a message is marked failed and listed for staff in the admin.
+IBASHO_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("IBASHO_OUTBOX_MAX_ATTEMPTS", "6"))
+IBASHO_OUTBOX_MAX_RETRY_MINUTES = int(os.environ.get("IBASHO_OUTBOX_MAX_RETRY_MINUTES", "240"))
+# /healthz says "late" (503) when a message has waited longer than this past its time.
+IBASHO_OUTBOX_LATE_SECONDS = int(os.environ.get("IBASHO_OUTBOX_LATE_SECONDS", "900"))
+# One sweep handles at most this many messages, for at most this long.
+IBASHO_OUTBOX_SWEEP_LIMIT = int(os.environ.get("IBASHO_OUTBOX_SWEEP_LIMIT", "5000"))
+IBASHO_OUTBOX_SWEEP_SECONDS = int(os.environ.get("IBASHO_OUTBOX_SWEEP_SECONDS", "50"))
+# Queue a task for each message as soon as its transaction commits (the sweep is the backstop).
+IBASHO_OUTBOX_FAST_PATH = True
 
 # Anonymous page views are served from the shared cache for at most this long (and never past
 # the next opening or closing); 0 turns the page cache off.

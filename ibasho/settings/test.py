@@ -17,3 +17,6 @@ IBASHO_DEMO_ACCOUNTS = True
 IBASHO_PAGE_CACHE_SECONDS = 0
 # Live-server tests answer each request in its own thread: close its connection afterwards.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Tasks queued after a commit (the outbox's fast path) run in the test process, not through a
+# broker; the tests that are about the broker or a real worker say so.
+CELERY_TASK_ALWAYS_EAGER = True
