@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Timezone
 
 PRODID = "-//Ibasho//Ibasho//JA"
@@ -43,6 +44,10 @@ def occurrence_component(occurrence, **fields):
     own. `fields`: title, location, description, url, cancelled (for this person)."""
     uid, recurrence_id = occurrence_identity(occurrence)
     cancelled = fields.pop("cancelled", False) or occurrence.is_cancelled
+    if occurrence.is_cancelled:
+        # Some calendar apps show a cancelled entry like any other: the title says it too, so
+        # nobody sets out for a date that is not happening.
+        fields["title"] = _("[Cancelled] %(title)s") % {"title": fields["title"]}
     return {
         "uid": uid,
         "recurrence_id": recurrence_id,

@@ -187,6 +187,8 @@ def test_cancelled_and_moved_dates_keep_their_identity(client, schedule):
     assert before.keys() == after.keys()  # the same dates, updated in place
     cancelled = after[identity(friday)]
     assert cancelled["STATUS"] == "CANCELLED"
+    # Apps that show cancelled entries like others still tell the reader.
+    assert str(cancelled["SUMMARY"]) == "【お休み】" + drop_in.title
     assert cancelled["SEQUENCE"] > before[identity(friday)]["SEQUENCE"]
     assert "職員研修" in str(cancelled["DESCRIPTION"])
     moved = after[identity(tuesday)]
@@ -209,7 +211,12 @@ def test_discreet_feed_reveals_nothing_but_time_and_place(client, schedule):
     for word in ["居場所", "家族会", "ひだまり", "北のへや", "DESCRIPTION", "URL:http"]:
         assert word not in body, word
     summaries = {str(e["SUMMARY"]) for e in expand(get_feed(client, "?discreet=1")).values()}
-    assert summaries == {"火曜日・金曜日の集まり", "土曜日の集まり"}
+    # Cancelled dates (national holidays here) say so in the title as well.
+    assert summaries == {
+        "火曜日・金曜日の集まり",
+        "【お休み】火曜日・金曜日の集まり",
+        "土曜日の集まり",
+    }
     assert "さくら市本町1-2-3" in body  # the place, without naming what it is
 
 
