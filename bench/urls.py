@@ -17,7 +17,21 @@ def trivial_post(request):
     return HttpResponseRedirect("/bench/trivial")
 
 
+_BODIES = {}
+
+
+def same_size(request):
+    """The ceiling for a cached feed: a body of the same size, already in memory (with an ETag,
+    as the feed has), through the same stack. What is left is the cost of the bytes."""
+    size = min(int(request.GET.get("bytes", "0")), 50_000_000)
+    body = _BODIES.setdefault(size, b"x" * size)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["ETag"] = f'"{size}"'
+    return response
+
+
 urlpatterns = [
+    path("bench/same-size", same_size),
     path("bench/trivial", trivial),
     path("bench/trivial-post", trivial_post),
     *site_urlpatterns,
