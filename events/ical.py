@@ -156,7 +156,9 @@ def local(moment):
 @functools.cache
 def vtimezone_lines(tzid):
     """The VTIMEZONE of a zone, from icalendar (which knows the zone database's rules)."""
-    return Timezone.from_tzid(tzid).to_ical().decode().replace("\r\n ", "").splitlines()
+    lines = Timezone.from_tzid(tzid).to_ical().decode().replace("\r\n ", "").splitlines()
+    # Its COMMENT (the years the rules were read for) is for people, not calendar apps.
+    return [fold(line) for line in lines if not line.startswith("COMMENT:")]
 
 
 def component_lines(component, stamp, tzid):
