@@ -12,13 +12,14 @@ import contextlib
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from bench.local import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DURATION = os.environ.get("BENCH_SECONDS", "8")
@@ -30,12 +31,6 @@ PAGES = [
     ("an event page", "/events/event-3/"),
     ("home page", "/"),
 ]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wrk(url, extra=(), *, threads=2, connections=8):

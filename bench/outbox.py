@@ -11,36 +11,16 @@ The numbers say how many messages one worker process can send per minute, for th
 sizing advice."""
 
 import datetime as dt
-import email
-import email.policy
 import os
-import socket
 import statistics
 import sys
 import tempfile
 import time
 
+from bench.local import smtp_server
+
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", "1000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
-
-
-class Sink:
-    """A local SMTP server's handler that keeps what it receives."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main():
@@ -50,7 +30,6 @@ def main():
     import django
 
     django.setup()
-    from aiosmtpd.controller import Controller
     from django.conf import settings
     from django.core import mail
     from django.core.management import call_command
@@ -114,14 +93,6 @@ def main():
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     locmem = statistics.median(sweep() for _ in range(RUNS))
 
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    smtp = statistics.median(sweep() for _ in range(RUNS))
-    assert len(sink.messages) == MESSAGES * RUNS
-
     ready = [
         mail.EmailMessage("subject", "body " * 80, to=[f"person{n}@example.org"])
         for n in range(MESSAGES)
@@ -133,8 +104,12 @@ def main():
             connection.send_messages(ready)
         return time.perf_counter() - started
 
-    bare = statistics.median(floor() for _ in range(RUNS))
-    controller.stop()
+    with smtp_server() as (sink, port):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        smtp = statistics.median(sweep() for _ in range(RUNS))
+        assert len(sink.messages) == MESSAGES * RUNS
+        bare = statistics.median(floor() for _ in range(RUNS))
 
     database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     print(f"{MESSAGES} confirmations, median of {RUNS} runs, {database}:")

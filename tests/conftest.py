@@ -1,19 +1,16 @@
 """Factory fixtures shared by the whole suite: real pages in a real database."""
 
-import email
-import email.policy
 import io
 import os
 import shutil
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from wagtail.models import Locale, Site
 
+from bench.local import smtp_server
 from ibasho.models import ArticlePage, CentreSettings, ConsultationContact, HomePage, LearnIndexPage
 
 
@@ -241,35 +238,15 @@ def weekly(start_date, weekdays, start="13:00", end="16:00", **extra):
 # --- A real mail server: aiosmtpd on a free local port ---------------------------------------
 
 
-class Sink:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_sink(settings):
     """Django's real SMTP backend, talking to a mail server started for the test."""
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield sink
-    controller.stop()
+    with smtp_server() as (sink, port):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        yield sink
 
 
 def forget_connection_pools():
