@@ -177,7 +177,7 @@ def component_lines(component, stamp, tzid):
         lines.append(f"DTSTART:{utc(component['start'])}")
         lines.append(f"DTEND:{utc(component['end'])}")
     if component.get("rrule"):
-        lines.append(f"RRULE:{component['rrule']}")
+        lines.append(fold(f"RRULE:{component['rrule']}"))
     if component.get("exdates"):
         values = ",".join(local(moment) for moment in component["exdates"])
         lines.append(fold(f"EXDATE;TZID={tzid}:{values}"))

@@ -365,3 +365,12 @@ def test_an_organisation_has_its_own_feed(client, schedule):
     page = BeautifulSoup(client.get("/events/" + query).content, "html.parser")
     assert page.find("link", rel="alternate", type="text/calendar")["href"].endswith(query)
     assert client.get("/events/feed.ics?organisation=99999").status_code == 400
+
+
+def test_a_long_rule_is_folded_like_any_line(client, make_event):
+    every_day = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+    make_event(title="毎日の会", rules=[weekly(D(2026, 12, 1), every_day, interval=2)])
+    response = get_feed(client)
+    assert all(len(line) <= 75 for line in response.content.split(b"\r\n"))
+    [master] = [e for e in vevents(response) if "RRULE" in e]
+    assert master["RRULE"]["BYDAY"] == every_day and master["RRULE"]["INTERVAL"] == [2]
