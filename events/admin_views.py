@@ -196,6 +196,10 @@ def signup_action(request, occurrence_id, signup_id):
     occurrence = _date_for_staff(request, occurrence_id)
     signup = get_object_or_404(_signups_of(occurrence), pk=signup_id)
     action = request.POST.get("action")
+    if action == "cancel" and request.POST.get("confirmed") != "1":
+        # One misplaced click must not take away someone's place: ask first.
+        context = {"occurrence": occurrence, "event": occurrence.event, "signup": signup}
+        return TemplateResponse(request, "events/admin/confirm_cancel.html", context)
     try:
         if action == "cancel":
             services.cancel_signup(signup=signup)

@@ -271,7 +271,7 @@ def test_people_who_cannot_edit_events_see_nothing(client, django_user_model, da
         # Wagtail answers a refusal in the admin with its home page and a message.
         assert (response.status_code, response["Location"]) == (302, "/admin/")
         assert "山田" not in response.content.decode()
-    client.post(action_url(date, SignUp.objects.get()), {"action": "cancel"})
+    client.post(action_url(date, SignUp.objects.get()), {"action": "cancel", "confirmed": "1"})
     assert SignUp.objects.get().status == SignUpStatus.CONFIRMED
     assert day_url(date) not in client.get("/admin/dates/").content.decode()
     # No admin access at all: off to the login page.
@@ -283,9 +283,19 @@ def test_people_who_cannot_edit_events_see_nothing(client, django_user_model, da
 # --- Actions on one sign-up --------------------------------------------------------------------
 
 
+def test_staff_are_asked_once_more_before_a_sign_up_is_cancelled(staff, date):
+    signup = book(date, "山田")
+    response = staff.post(action_url(date, signup), {"action": "cancel"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "山田" in page and 'name="confirmed" value="1"' in page and day_url(date) in page
+    signup.refresh_from_db()
+    assert signup.status == SignUpStatus.CONFIRMED  # nothing happened yet
+
+
 def test_staff_cancel_a_booking_and_the_place_is_offered(staff, date):
     first, _second, waiting = book(date, "山田"), book(date, "川村"), book(date, "森")
-    response = staff.post(action_url(date, first), {"action": "cancel"})
+    response = staff.post(action_url(date, first), {"action": "cancel", "confirmed": "1"})
     assert response.status_code == 302 and response["Location"] == day_url(date)
     first.refresh_from_db()
     waiting.refresh_from_db()
@@ -330,7 +340,8 @@ def test_staff_mark_how_many_came(staff, date):
 def test_a_sign_up_of_another_date_is_not_found_there(staff, date, two_places):
     other = Occurrence.objects.get(event=two_places, start=at(2026, 12, 15, 13))
     signup = book(other, "山田")
-    assert staff.post(action_url(date, signup), {"action": "cancel"}).status_code == 404
+    cancel = {"action": "cancel", "confirmed": "1"}
+    assert staff.post(action_url(date, signup), cancel).status_code == 404
     assert staff.post(action_url(other, signup), {"action": "unknown"}).status_code == 400
 
 
