@@ -123,15 +123,20 @@ def day_signups(request, occurrence_id):
 def date_head_count(request, occurrence_id):
     """Staff note how many people came to a date in all (a "just come" date, a course day)."""
     occurrence = _date_for_staff(request, occurrence_id)
+    _save_how_many_came(request, occurrence, "head_count")
+    return redirect("events_day_signups", occurrence_id=occurrence.pk)
+
+
+def _save_how_many_came(request, instance, field):
+    """The count from AttendedForm into `field` of a date or a booking, with a message. Only
+    this field is written: the row may have been changed since the list was shown."""
     form = AttendedForm(request.POST)
     if form.is_valid():
-        # Only this field: the date may have been edited since the list was shown.
-        occurrence.head_count = form.cleaned_data["attended"]
-        occurrence.save(update_fields=["head_count", "updated_at"])
+        setattr(instance, field, form.cleaned_data["attended"])
+        instance.save(update_fields=[field, "updated_at"])
         messages.success(request, _("Saved how many came."))
     else:
         messages.error(request, form.errors["attended"][0])
-    return redirect("events_day_signups", occurrence_id=occurrence.pk)
 
 
 STATUS_MESSAGES = {
@@ -211,14 +216,7 @@ def signup_action(request, occurrence_id, signup_id):
             signup = services.decide_enrolment(signup=signup, accept=action == "accept")
             messages.success(request, STATUS_MESSAGES[signup.status])
         elif action == "attended" and signup.kind == SignUpKind.BOOKING:
-            form = AttendedForm(request.POST)
-            if form.is_valid():
-                # Only this field: the row may have changed since the list was shown.
-                signup.attended = form.cleaned_data["attended"]
-                signup.save(update_fields=["attended", "updated_at"])
-                messages.success(request, _("Saved how many came."))
-            else:
-                messages.error(request, form.errors["attended"][0])
+            _save_how_many_came(request, signup, "attended")
         else:
             return HttpResponseBadRequest()
     except services.SignUpError as error:

@@ -12,12 +12,13 @@ Both are stored on the date when it is made and never change (see events.models.
 
 import datetime as dt
 import functools
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Timezone
+
+from .recurrence import site_zone
 
 PRODID = "-//Ibasho//Ibasho//JA"
 CRLF = "\r\n"
@@ -143,14 +144,9 @@ def utc(moment):
     return moment.isoformat().translate(_STAMP)[:15] + "Z"
 
 
-@functools.cache
-def _zone(name):
-    return ZoneInfo(name)
-
-
 def local(moment):
     """20261201T130000 in the site's time zone (for TZID=...), whatever zone is active."""
-    return moment.astimezone(_zone(settings.TIME_ZONE)).isoformat().translate(_STAMP)[:15]
+    return moment.astimezone(site_zone()).isoformat().translate(_STAMP)[:15]
 
 
 @functools.cache
