@@ -71,7 +71,7 @@ def write(feed_data):
     return ical.build_feed(entries, name="bench", stamp=last_change)
 floor_seconds, floor_body = timed(lambda: write(data), RUNS)
 
-dates = list(Occurrence.objects.live().filter(end__gte=timezone.now() - feeds.HISTORY)
+dates = list(Occurrence.objects.live().filter(end__gte=data.today - feeds.HISTORY)
              .order_by("start", "pk"))
 sources = EventPage.objects.in_bulk({o.event_id for o in dates})
 series_rows = {(s.event_id, s.key): s for s in Series.objects.all()}
@@ -100,7 +100,7 @@ def plain():
                 o.event_id, o.series_key, o.original_start, o.start, o.end, o.space_id,
                 o.status, o.cancel_reason, o.message, o.sequence, o.updated_at, True))
     return write(feeds.FeedData(
-        series=sorted(spans.values(), key=lambda s: (s["first"], s["event_id"])),
+        today=data.today, series=sorted(spans.values(), key=lambda s: (s["first"], s["event_id"])),
         exceptions=exceptions, series_rows=series_rows, events=sources, sources=sources,
         spaces=spaces))
 plain_seconds, plain_body = timed(plain, RUNS)
@@ -110,7 +110,7 @@ same = entries(body) == entries(floor_body) == entries(plain_body)
 
 # One VEVENT object per date through icalendar's object model (the shape of ls.joyous's export).
 items = list(apply_filters(Occurrence.objects.live().filter(
-    end__gte=timezone.now() - feeds.HISTORY), {}))
+    end__gte=data.today - feeds.HISTORY), {}))
 urls = {o.event_id: url_for(o.event) for o in items}
 def object_model():
     calendar = Calendar()

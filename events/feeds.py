@@ -9,6 +9,13 @@ changed since) are written out, as instances with their RECURRENCE-ID; a date of
 that this feed does not list (moved to a space outside the filter) is an EXDATE. One-off dates
 are VEVENTs of their own. `events.ical.occurrence_identity` says which is which.
 
+Cancelled dates of a series: those of today and the next two weeks are written out, titled
+「【お休み】…」 with their reason, for the person checking this week's plans; later ones are
+simply left out of the series (EXDATE), which every calendar app honours, while a cancelled
+instance is shown by some apps, hidden by others. The website lists them all with their reason.
+A cancelled one-off date stays a cancelled VEVENT. Both windows (the history and the cancelled
+dates shown) move at local midnight, so a feed changes by the clock only then.
+
 The database does the sorting: a date is *regular* when it is exactly as its series makes it,
 and regular dates are only counted (first, last), never loaded. So the number of queries is
 constant and the rows read are the exceptions, whatever the size of the schedule."""
@@ -29,6 +36,7 @@ from .models import EventPage, Occurrence, OccurrenceStatus, Series
 from .recurrence import WEEKDAY_CODES, site_zone
 
 HISTORY = dt.timedelta(days=30)  # past dates stay a while, so they don't vanish abruptly
+CANCELLED_SHOWN_DAYS = 14  # cancelled dates of a series written out: today and the next 14 days
 
 # A date exactly as its series makes it: the master describes it, nothing is written for it.
 REGULAR = (
@@ -105,7 +113,7 @@ class FeedDate:
         "updated_at",
         "listed",
     )
-    __slots__ = (*FIELDS, "event")
+    __slots__ = (*FIELDS, "event", "written")
 
     def __init__(
         self,
@@ -138,6 +146,7 @@ class FeedDate:
 class FeedData:
     """Everything a feed is made from, read in a constant number of queries."""
 
+    today: dt.datetime = None  # the start of today in the site's time zone: the windows
     series: list = field(default_factory=list)  # dicts: event_id, series_key, first, last, …
     exceptions: list = field(default_factory=list)  # Occurrence rows with `listed`
     series_rows: dict = field(default_factory=dict)  # (event_id, key) -> Series
@@ -146,10 +155,17 @@ class FeedData:
     spaces: dict = field(default_factory=dict)  # source pk -> page in the reader's language
 
 
+def start_of_today(now=None):
+    return timezone.localtime(now or timezone.now()).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+
+
 def load(data, *, now=None):
-    """The feed's dates for the filters in `data`, from HISTORY ago to the end of the stored
-    schedule."""
-    since = (now or timezone.now()) - HISTORY
+    """The feed's dates for the filters in `data`, from HISTORY before today to the end of the
+    stored schedule."""
+    today = start_of_today(now)
+    since = today - HISTORY
     live = Occurrence.objects.filter(event__live=True, end__gte=since)
     selected = EventPage.objects.live().filter(filter_q(data, event="", space="space__"))
     listed_q = filter_q(data)
@@ -189,7 +205,7 @@ def load(data, *, now=None):
         .values_list(*FeedDate.FIELDS)
     )
     exceptions = [FeedDate(*row) for row in exceptions]
-    feed = FeedData(series=series, exceptions=exceptions)
+    feed = FeedData(today=today, series=series, exceptions=exceptions)
     keys = {s["series_key"] for s in series}
     event_ids = {s["event_id"] for s in series} | {o.event_id for o in exceptions}
     feed.series_rows = {
@@ -209,14 +225,24 @@ def components(feed, *, discreet, url_for):
     """The VEVENTs of a feed, and the time of its last change. `url_for(page)` is an event
     page's absolute address."""
     urls = {pk: url_for(page) for pk, page in feed.events.items()}
+    shown_until = feed.today + dt.timedelta(days=CANCELLED_SHOWN_DAYS + 1)
+
+    def written(row):
+        """Written out as an entry: listed by this feed, and not a cancelled date of a series
+        outside the days whose cancellations are shown (the module docstring)."""
+        return row.listed and not (
+            row.series_key and row.is_cancelled and not feed.today <= row.start < shown_until
+        )
+
     out, changes = [], []
-    unlisted, listed = {}, set()
+    excluded, listed = {}, set()
     for row in feed.exceptions:
         row.event = feed.sources[row.event_id]  # for the identity, no query
-        if not row.listed:
-            unlisted.setdefault((row.event_id, row.series_key), []).append(row.original_start)
-        else:
+        row.written = written(row)
+        if row.written:
             listed.add((row.event_id, row.series_key))
+        else:
+            excluded.setdefault((row.event_id, row.series_key), []).append(row.original_start)
     for span in feed.series:
         series = feed.series_rows.get((span["event_id"], span["series_key"]))
         event = feed.events[span["event_id"]]
@@ -226,7 +252,7 @@ def components(feed, *, discreet, url_for):
         # that calendar apps never see an instance without its series.
         first = span["first"]
         first_local = first.astimezone(site_zone())
-        missing = unlisted.get((span["event_id"], span["series_key"]), [])
+        missing = excluded.get((span["event_id"], span["series_key"]), [])
         exdates = [
             moment
             for moment in (*parse_stamps(series.exdates), *missing)
@@ -256,7 +282,7 @@ def components(feed, *, discreet, url_for):
             }
         )
     for row in feed.exceptions:
-        if not row.listed:
+        if not row.written:
             continue
         event = feed.events[row.event_id]
         series = feed.series_rows.get((row.event_id, row.series_key))

@@ -478,6 +478,7 @@ def feed(request):
     # Computed once here, so a copy from the page cache answers If-None-Match without hashing
     # the body again.
     set_response_etag(response)
-    if last_change is not None:
-        response["Last-Modified"] = http_date(last_change.timestamp())
+    # What a feed holds also moves on at midnight (see events.feeds), so it is "modified" then.
+    modified = max(filter(None, [last_change, data.today]))
+    response["Last-Modified"] = http_date(modified.timestamp())
     return response

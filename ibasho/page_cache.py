@@ -19,6 +19,16 @@ entries it served recently in memory (`IBASHO_PAGE_CACHE_MEMORY_BYTES`), so a re
 small read of the generation from the shared cache. Beside each stored body is a small *meta*
 record (generation, expiry, validators): a client that already has the entry gets its 304 from
 that alone, and the shared cache is asked for a body once per process and generation.
+
+Where it runs: PageCacheMiddleware is the outermost middleware, so a stored response already
+carries every header the site adds (security headers, ETag, Content-Length). The WSGI
+application gunicorn runs (`CachedPages`, in ibasho/wsgi.py) answers a stored page or its 304
+before Django's handler, middleware and URL routing run at all; a miss goes on to Django, where
+the middleware renders and stores it. Tests through Django's test client meet the middleware,
+which answers the same way.
+
+When Redis does not answer, the cache backend (django-redis, see ibasho.settings.base) makes
+every read a miss and drops every write: pages are rendered afresh.
 """
 
 import datetime as dt
@@ -29,6 +39,8 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
 from django.db import transaction
 from django.db.models import Min, Q
 from django.http import HttpResponse
@@ -53,6 +65,13 @@ PUBLIC_DATA_APPS |= {"wagtaildocs", "taggit"}
 # the outbox of e-mail waiting to be sent.
 NOT_PUBLIC_DATA = {"wagtailimages.rendition", "events.managetoken", "events.absence"}
 NOT_PUBLIC_DATA |= {"events.outboxmessage"}
+# Request headers that may turn a stored page into a 304 (or a 412).
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
 # What a 304 carries over from the stored response (RFC 9110 §15.4.5).
 VALIDATOR_HEADERS = ("ETag", "Last-Modified", "Cache-Control", "Expires", "Vary")
 
@@ -134,53 +153,27 @@ def next_change(now):
     return min(moments)
 
 
-class PageCacheMiddleware:
-    """Serve and store anonymous GETs of public pages; see the module docstring."""
+def lookup(request):
+    """(key, generation, answer) for a cacheable request. `answer` is the stored page or a 304
+    for a client that has it, or None when the page must be rendered (and may then be stored
+    under `key` and `generation`)."""
+    key = key_for(request)
+    generation = cache.get(GENERATION_KEY) or bump_generation()
+    # (expires, validators, response or None): this process's copy, or the small record
+    held = memory.get(key, generation)
+    if held is None:
+        meta = cache.get(key + ":meta")
+        if meta is not None and meta[0] == generation:
+            held = (meta[1], meta[2], None)
+    if held is None or held[0] <= timezone.now():
+        return key, generation, None
+    return key, generation, answer(request, key, generation, held)
 
-    def __init__(self, get_response):
-        self.get_response = get_response
 
-    def __call__(self, request):
-        seconds = settings.IBASHO_PAGE_CACHE_SECONDS
-        if not seconds or not self.is_cacheable_request(request):
-            return self.get_response(request)
-        key = self.key_for(request)
-        generation = cache.get(GENERATION_KEY) or bump_generation()
-        now = timezone.now()
-        # (expires, validators, response or None): this process's copy, or the small record
-        held = memory.get(key, generation)
-        if held is None:
-            meta = cache.get(key + ":meta")
-            if meta is not None and meta[0] == generation:
-                held = (meta[1], meta[2], None)
-        if held is not None and held[0] > now:
-            cached = self.serve(request, key, generation, held)
-            if cached is not None:
-                return cached
-        response = self.get_response(request)
-        if self.is_cacheable_response(response):
-            expires = min(now + dt.timedelta(seconds=seconds), next_change(now))
-            timeout = (expires - now).total_seconds()
-            if timeout >= 1:
-                validators = {h: response[h] for h in VALIDATOR_HEADERS if h in response}
-                cache.set_many(
-                    {
-                        key: (generation, response),
-                        key + ":meta": (generation, expires, validators),
-                    },
-                    timeout=int(timeout) + 1,
-                )
-                self.remember(key, generation, (expires, validators, response))
-        return response
-
-    @staticmethod
-    def remember(key, generation, held):
-        limit = settings.IBASHO_PAGE_CACHE_MEMORY_BYTES
-        memory.put(key, generation, held, size=len(held[2].content), limit=limit)
-
-    def serve(self, request, key, generation, held):
-        """The stored response (a copy), a 304 when the client has it, or None."""
-        expires, validators, response = held
+def answer(request, key, generation, held):
+    """The stored response, a 304 when the client has it, or None."""
+    expires, validators, response = held
+    if any(header in request.META for header in CONDITIONAL_HEADERS):
         stored = HttpResponse(headers=validators)
         conditional = get_conditional_response(
             request,
@@ -190,38 +183,109 @@ class PageCacheMiddleware:
         )
         if conditional is not stored:
             return conditional  # 304 Not Modified (or 412 for a failed If-Match)
-        if response is None:
-            entry = cache.get(key)
-            if entry is None or entry[0] != generation:
+    if response is None:
+        entry = cache.get(key)
+        if entry is None or entry[0] != generation:
+            return None
+        response = entry[1]
+        remember(key, generation, (expires, validators, response))
+    return response
+
+
+def store(key, generation, now, response):
+    """Keep a rendered response for others, if it may be shared and lives long enough."""
+    if not is_cacheable_response(response):
+        return
+    seconds = settings.IBASHO_PAGE_CACHE_SECONDS
+    expires = min(now + dt.timedelta(seconds=seconds), next_change(now))
+    timeout = (expires - now).total_seconds()
+    if timeout < 1:
+        return
+    validators = {h: response[h] for h in VALIDATOR_HEADERS if h in response}
+    cache.set_many(
+        {key: (generation, response), key + ":meta": (generation, expires, validators)},
+        timeout=int(timeout) + 1,
+    )
+    remember(key, generation, (expires, validators, response))
+
+
+def remember(key, generation, held):
+    limit = settings.IBASHO_PAGE_CACHE_MEMORY_BYTES
+    memory.put(key, generation, held, size=len(held[2].content), limit=limit)
+
+
+def is_cacheable_request(request):
+    return (
+        request.method == "GET"
+        and settings.IBASHO_PAGE_CACHE_SECONDS > 0
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+        and not request.path.startswith(SKIPPED_PREFIXES)
+        and len(request.get_full_path()) <= MAX_PATH_LENGTH
+    )
+
+
+def is_cacheable_response(response):
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", ""))}
+    control = response.get("Cache-Control", "").lower()
+    return "cookie" not in vary and not any(
+        word in control for word in ("private", "no-store", "no-cache")
+    )
+
+
+def key_for(request):
+    raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return "ibasho:page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+class PageCacheMiddleware:
+    """Serve and store anonymous GETs of public pages; see the module docstring. It is the
+    outermost middleware, so a stored response carries every header the others add (security
+    headers, ETag, Content-Length) and can be replayed as it is, here or by `CachedPages`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_cacheable_request(request):
+            return self.get_response(request)
+        key, generation, cached = lookup(request)
+        if cached is not None:
+            # A new response object around the same bytes: the stored one is shared.
+            return HttpResponse(
+                cached.content, status=cached.status_code, headers=dict(cached.items())
+            )
+        now = timezone.now()
+        response = self.get_response(request)
+        store(key, generation, now, response)
+        return response
+
+
+class CachedPages:
+    """WSGI wrapper (see ibasho/wsgi.py): a stored page or a 304 is answered before Django's
+    handler runs at all, so no middleware, signal or URL routing is paid for a cache hit.
+    Everything else (and every miss) goes to Django, whose PageCacheMiddleware stores it."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") == "GET" and settings.IBASHO_PAGE_CACHE_SECONDS:
+            cached = self.find(environ)
+            if cached is not None:
+                start_response(f"{cached.status_code} {cached.reason_phrase}", [*cached.items()])
+                # The bytes, not the response: its close() would announce a finished request.
+                return [cached.content]
+        return self.application(environ, start_response)
+
+    @staticmethod
+    def find(environ):
+        request = WSGIRequest(environ)
+        try:
+            if not is_cacheable_request(request):
                 return None
-            response = entry[1]
-            self.remember(key, generation, (expires, validators, response))
-        # A new response object around the same bytes: later middleware adds headers to it.
-        return HttpResponse(
-            response.content, status=response.status_code, headers=dict(response.items())
-        )
-
-    @staticmethod
-    def is_cacheable_request(request):
-        return (
-            request.method == "GET"
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and "HTTP_AUTHORIZATION" not in request.META
-            and not request.path.startswith(SKIPPED_PREFIXES)
-            and len(request.get_full_path()) <= MAX_PATH_LENGTH
-        )
-
-    @staticmethod
-    def is_cacheable_response(response):
-        if response.status_code != 200 or response.streaming or response.cookies:
-            return False
-        vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", ""))}
-        control = response.get("Cache-Control", "").lower()
-        return "cookie" not in vary and not any(
-            word in control for word in ("private", "no-store", "no-cache")
-        )
-
-    @staticmethod
-    def key_for(request):
-        raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        return "ibasho:page:" + hashlib.sha256(raw.encode()).hexdigest()
+            return lookup(request)[2]
+        except DisallowedHost:
+            return None  # Django answers it with a 400

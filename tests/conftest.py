@@ -257,3 +257,12 @@ def forget_connection_pools():
     # pools (closing them instead would leave a closed pool registered for that URL in kombu).
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def cache_down(settings):
+    """The shared cache, configured as in production (Redis), does not answer."""
+    from bench.local import free_port
+    from ibasho.settings.base import redis_cache
+
+    settings.CACHES = {"default": redis_cache(f"redis://127.0.0.1:{free_port()}/0")}

@@ -11,6 +11,7 @@ import time_machine
 from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from icalendar import Calendar
 
 from events import ical, services
@@ -86,19 +87,37 @@ def identity(occurrence):
     return uid, recurrence_id
 
 
-def listed(query, first=FIRST_DAY, months=1):
-    """{(UID, start, status)} of what `/events/` lists with the query over whole months."""
+def listed(query, first=FIRST_DAY, months=1, *, left_out=None):
+    """{(UID, start, status)} of what `/events/` lists with the query over whole months, as a
+    calendar shows it: a cancelled date of a series is an entry only from today to two weeks
+    ahead; the others are left out of their series (added to `left_out`, when given, as
+    (UID, RECURRENCE-ID)). The website lists them all."""
     params = dict(p.split("=") for p in query.lstrip("?").split("&") if p)
+    today = timezone.localdate()
     found = set()
     day = first
     for _ in range(months):
         form = EventFilterForm({**params, "view": "month", "date": day.isoformat()})
         assert form.is_valid(), form.errors
-        found |= {
-            (ical.occurrence_uid(o), o.start, "CANCELLED" if o.is_cancelled else "CONFIRMED")
-            for o in filtered_occurrences(form)
-        }
+        for o in filtered_occurrences(form):
+            shown = today <= o.local_date <= today + dt.timedelta(days=14)
+            if o.is_cancelled and o.series_key and not shown:
+                if left_out is not None:
+                    left_out.add(ical.occurrence_identity(o))
+                continue
+            status = "CANCELLED" if o.is_cancelled else "CONFIRMED"
+            found.add((ical.occurrence_uid(o), o.start, status))
         day = form.step(1)
+    return found
+
+
+def exdates(response):
+    """{(UID, RECURRENCE-ID)} of the dates a feed leaves out of its series."""
+    found = set()
+    for entry in vevents(response):
+        value = entry.get("EXDATE") or []
+        for exdate in value if isinstance(value, list) else [value]:
+            found |= {(str(entry["UID"]), d.dt) for d in exdate.dts}
     return found
 
 
@@ -127,14 +146,16 @@ def test_a_series_is_one_vevent_with_a_rule_in_local_time(client, schedule):
     entries = vevents(response)
     masters = [e for e in entries if "RRULE" in e]
     assert len(masters) == 2
-    # Only the dates that differ from the rule are written out: here national holidays.
-    others = [e for e in entries if "RRULE" not in e]
-    assert others and all(e["STATUS"] == "CANCELLED" and "祝日" in e["DESCRIPTION"] for e in others)
-    assert all("RECURRENCE-ID" in e for e in others)
+    # Only the dates that differ from the rule would be written out; here the only ones are
+    # national holidays, weeks ahead, which are simply left out of the rule.
+    assert [e for e in entries if "RRULE" not in e] == []
     [tuesdays] = [
         e for e in masters if e["UID"] == ical.occurrence_uid(drop_in.occurrences.first())
     ]
     assert tuesdays["RRULE"]["BYDAY"] == ["TU", "FR"]
+    new_year, emperors_birthday = at(2027, 1, 1, 13), at(2027, 2, 23, 13)  # a Friday, a Tuesday
+    assert {(tuesdays["UID"], new_year), (tuesdays["UID"], emperors_birthday)} <= exdates(response)
+    assert new_year not in {e["DTSTART"].dt for e in expand(response).values()}
     # Local time with its VTIMEZONE, so the rule's weekdays are the site's weekdays.
     assert tuesdays["DTSTART"].params["TZID"] == "Asia/Tokyo"
     used = set(re.findall(rb"TZID=([^:;]+)", response.content))
@@ -197,6 +218,48 @@ def test_cancelled_and_moved_dates_keep_their_identity(client, schedule):
     assert cancelled["LAST-MODIFIED"].dt > before[identity(friday)]["LAST-MODIFIED"].dt
 
 
+def test_cancelled_dates_are_entries_two_weeks_ahead_and_left_out_further(
+    client, schedule, make_event
+):
+    drop_in, _family = schedule
+    soon = drop_in.occurrences.get(start=at(2026, 12, 11, 13))  # in ten days
+    later = drop_in.occurrences.get(start=at(2026, 12, 25, 13))  # in three and a half weeks
+    party = make_event(
+        title="クリスマス会",
+        rules=[
+            {
+                "frequency": "once",
+                "start_date": D(2026, 12, 24),
+                "start_time": dt.time(13),
+                "end_time": dt.time(15),
+            }
+        ],
+    )
+    for date in (soon, later, party.occurrences.get()):
+        services.cancel_occurrence(occurrence=date, message="職員研修のためお休みします")
+    first = get_feed(client)
+    entries = expand(first)
+    assert entries[identity(soon)]["STATUS"] == "CANCELLED"
+    assert str(entries[identity(soon)]["SUMMARY"]) == "【お休み】" + drop_in.title
+    assert "職員研修" in str(entries[identity(soon)]["DESCRIPTION"])
+    # Further ahead, the rule simply skips it; every calendar app honours that.
+    assert identity(later) not in entries and identity(later) in exdates(first)
+    # A one-off date has no rule to skip it: it stays a cancelled entry.
+    [one_off] = [e for e in vevents(first) if str(e["UID"]) == identity(party.occurrences.get())[0]]
+    assert one_off["STATUS"] == "CANCELLED" and "RRULE" not in one_off
+    with time_machine.travel(at(2026, 12, 10, 23, 59), tick=False):
+        assert identity(later) not in expand(get_feed(client))
+    # At midnight the window moves on: the feed changes, and says so to apps that ask.
+    with time_machine.travel(at(2026, 12, 11, 0, 0, 1), tick=False):
+        again = get_feed(client, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+        assert again.status_code == 200 and again["Last-Modified"] != first["Last-Modified"]
+        assert expand(again)[identity(later)]["STATUS"] == "CANCELLED"
+    # Once past, a cancelled date is left out like the others.
+    with time_machine.travel(at(2026, 12, 12, 9, 0), tick=False):
+        past = get_feed(client)
+        assert identity(soon) not in expand(past) and identity(soon) in exdates(past)
+
+
 def test_past_dates_stay_for_thirty_days(client, schedule):
     with time_machine.travel(at(2026, 12, 20, 9, 0), tick=False):
         starts = [e["DTSTART"].dt for e in expand(get_feed(client)).values()]
@@ -207,11 +270,14 @@ def test_past_dates_stay_for_thirty_days(client, schedule):
 
 
 def test_discreet_feed_reveals_nothing_but_time_and_place(client, schedule):
+    drop_in, _family = schedule
+    friday = drop_in.occurrences.get(start=at(2026, 12, 4, 13))
+    services.cancel_occurrence(occurrence=friday, message="職員研修のためお休みします")
     body = get_feed(client, "?discreet=1").content.decode().replace("\r\n ", "")
-    for word in ["居場所", "家族会", "ひだまり", "北のへや", "DESCRIPTION", "URL:http"]:
+    for word in ["居場所", "家族会", "ひだまり", "北のへや", "職員研修", "DESCRIPTION", "URL:http"]:
         assert word not in body, word
     summaries = {str(e["SUMMARY"]) for e in expand(get_feed(client, "?discreet=1")).values()}
-    # Cancelled dates (national holidays here) say so in the title as well.
+    # A cancelled date says so in the title as well, without its reason.
     assert summaries == {
         "火曜日・金曜日の集まり",
         "【お休み】火曜日・金曜日の集まり",

@@ -38,13 +38,7 @@ def test_broker_down_gives_503_and_names_it(client, unreachable_broker):
     assert body["status"] == "unavailable"
 
 
-def test_cache_down_gives_503(client, settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",
-        }
-    }
+def test_cache_down_gives_503(client, cache_down):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["cache"] == "unavailable"

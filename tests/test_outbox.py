@@ -233,6 +233,19 @@ def test_a_broker_outage_does_not_break_a_sign_up_and_the_sweep_sends_once(
 
 
 @with_commits
+def test_a_sign_up_is_taken_when_redis_is_down_for_broker_and_cache_alike(
+    client, date, broker_down, cache_down
+):
+    url = f"{date.event.url}signup/{date.pk}/"
+    form = BeautifulSoup(client.get(url).content, "html.parser")
+    key = form.find("input", attrs={"name": "form_key"})["value"]
+    response = client.post(url, {"form_key": key, "party_size": "1", "email": "yu@example.org"})
+    assert response.status_code == 302  # taken, though sign-ups cannot be counted just now
+    assert client.get(response["Location"]).status_code == 200
+    assert OutboxMessage.objects.get().status == MessageStatus.PENDING  # the sweep sends it
+
+
+@with_commits
 def test_the_fast_path_sends_at_once_and_the_sweep_then_has_nothing_to_do(date):
     # In the tests Celery runs a queued task in the same process, right after the commit.
     book(date)

@@ -1,6 +1,7 @@
 """The page cache: anonymous visitors get stored pages, and never a stale one."""
 
 import datetime as dt
+import wsgiref.util
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -174,11 +175,11 @@ def test_a_page_rendered_before_the_commit_is_not_kept(client, hidamari):
 
 
 def test_a_client_that_has_the_feed_gets_a_304_from_the_small_record_alone(client, hidamari):
-    from ibasho.page_cache import PageCacheMiddleware, memory
+    from ibasho.page_cache import key_for, memory
 
     with time_machine.travel(at(2026, 12, 1, 14, 0), tick=False):
         first = client.get("/events/feed.ics")
-        key = PageCacheMiddleware.key_for(first.wsgi_request)
+        key = key_for(first.wsgi_request)
         # Without the stored body, in the shared cache or in memory, the 304 still comes.
         cache.delete(key)
         memory.clear()
@@ -192,13 +193,112 @@ def test_a_client_that_has_the_feed_gets_a_304_from_the_small_record_alone(clien
 
 
 def test_each_process_keeps_recent_pages_in_memory(client, hidamari):
-    from ibasho.page_cache import PageCacheMiddleware, bump_generation
+    from ibasho.page_cache import bump_generation, key_for
 
     with time_machine.travel(at(2026, 12, 1, 14, 0), tick=False):
         first = client.get("/spaces/")
-        cache.delete(PageCacheMiddleware.key_for(first.wsgi_request))  # only memory has it
+        cache.delete(key_for(first.wsgi_request))  # only memory has it
         queries, _text = get(client, "/spaces/")
         assert queries == 0
         bump_generation()  # a write elsewhere: the copy in memory is not served any more
         queries, _text = get(client, "/spaces/")
         assert queries > 0
+
+
+# --- Before Django: the WSGI application a server runs (ibasho.wsgi) ---------------------------
+
+
+def serve(path, query="", **environ):
+    """(status, headers, body, queries, whether Django handled it) of one GET through the WSGI
+    application gunicorn runs."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    from ibasho.wsgi import application
+
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "HTTP_HOST": "testserver",
+        **environ,
+    }
+    wsgiref.util.setup_testing_defaults(environ)
+    answer = {}
+
+    def start_response(status, headers):
+        answer["status"], answer["headers"] = status, headers
+
+    handled = []
+
+    def note(**kwargs):
+        handled.append(True)
+
+    # As Django's test client does: the test's database connection stays open.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    request_started.connect(note)
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            result = application(environ, start_response)
+            body = b"".join(result)
+            getattr(result, "close", lambda: None)()
+    finally:
+        request_started.disconnect(note)
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return answer["status"], dict(answer["headers"]), body, len(queries), bool(handled)
+
+
+def test_a_stored_page_is_answered_whole_before_django_runs(hidamari):
+    space, _event = hidamari
+    with time_machine.travel(at(2026, 12, 1, 14, 0), tick=False):
+        for path, query in [(space.url, ""), ("/events/feed.ics", "discreet=1")]:
+            first = serve(path, query)
+            again = serve(path, query)
+            assert first[0] == "200 OK" and first[3] > 0 and first[4], path
+            status, headers, body, queries, handled = again
+            assert (status, queries, handled) == ("200 OK", 0, False), path
+            # Exactly what Django answered: the page, and every header the middleware added.
+            assert body == first[2] and headers == first[1], path
+            assert headers["X-Content-Type-Options"] == "nosniff"
+            assert "Content-Security-Policy" in headers
+            assert int(headers["Content-Length"]) == len(body)
+            # A calendar app that has it gets a 304, also without Django.
+            status, headers, body, queries, handled = serve(
+                path, query, HTTP_IF_NONE_MATCH=first[1]["ETag"]
+            )
+            assert (status, body, queries, handled) == ("304 Not Modified", b"", 0, False)
+            assert headers["ETag"] == first[1]["ETag"]
+
+
+def test_before_django_only_anonymous_visitors_of_known_hosts_are_answered(hidamari):
+    space, _event = hidamari
+    with time_machine.travel(at(2026, 12, 1, 14, 0), tick=False):
+        serve(space.url)  # stored
+        # Someone signed in (a session cookie) goes to Django, as does any other method.
+        assert serve(space.url, HTTP_COOKIE="sessionid=abc")[4]
+        assert serve(space.url, REQUEST_METHOD="HEAD")[4]
+        # A host the site does not serve gets Django's plain 400, not an error.
+        status, _headers, _body, _queries, handled = serve(space.url, HTTP_HOST="evil.example")
+        assert status.startswith("400") and handled
+        # A change is seen at once.
+        set_live_status(space=space, kind="closed_today", message="臨時休業です")
+        _status, _headers, body, _queries, handled = serve(space.url)
+        assert handled and "臨時休業です" in body.decode()
+
+
+# --- When the shared cache is down ------------------------------------------------------------
+
+
+def test_pages_are_rendered_and_changes_saved_while_the_shared_cache_is_down(
+    client, hidamari, cache_down, caplog
+):
+    space, _event = hidamari
+    with time_machine.travel(at(2026, 12, 1, 14, 0), tick=False):
+        assert "ひだまり" in opening_text(client, space.url)
+        assert serve(space.url)[0] == "200 OK"  # before Django too
+        # The write commits, though the cache cannot be told to drop its pages.
+        set_live_status(space=space, kind="closed_today", message="臨時休業です")
+        assert "臨時休業です" in opening_text(client, space.url)
+    assert "Connection refused" in caplog.text  # logged, without any visitor's data

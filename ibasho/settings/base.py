@@ -49,11 +49,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    # ETags for every GET, and 304 for a calendar app (or browser) that already has the page,
-    # whether it comes from the page cache or is rendered.
-    "django.middleware.http.ConditionalGetMiddleware",
+    # Outermost, so that a stored page carries every header added below it and can be
+    # replayed as it is (also before Django runs at all: ibasho.page_cache.CachedPages).
     "ibasho.page_cache.PageCacheMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    # ETags for every GET, and 304 for a calendar app (or browser) that already has the page.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -108,14 +109,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "ibasho",
-        }
+
+
+def redis_cache(url):
+    """The shared cache on Redis. When Redis does not answer, the site goes on without it: a
+    read is a miss and a write is dropped (logged), so pages are rendered afresh and sign-ups
+    are taken, instead of every request failing. /healthz still reports the cache as down."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "ibasho",
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 1,  # seconds: a hung Redis must not hold every page
+            "SOCKET_TIMEOUT": 1,
+        },
     }
+
+
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     # A file cache is shared by the web server and the worker, unlike a per-process one.
     CACHES = {
@@ -321,6 +335,8 @@ IBASHO_SIGNUP_RATE_PER_IP = os.environ.get("IBASHO_SIGNUP_RATE_PER_IP", "30/h")
 IBASHO_SIGNUP_RATE_PER_DATE = os.environ.get("IBASHO_SIGNUP_RATE_PER_DATE", "300/h")
 # Behind a proxy, the header with the visitor's address (e.g. HTTP_X_REAL_IP).
 RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
+# When the shared cache is down, sign-ups are taken without counting rather than refused.
+RATELIMIT_FAIL_OPEN = True
 
 # --- Outgoing e-mail (the outbox) -------------------------------------------------------------
 # Reminders go this many days before a date, at this hour (site time), to people who asked.
