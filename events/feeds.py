@@ -113,7 +113,8 @@ class FeedDate:
         "updated_at",
         "listed",
     )
-    __slots__ = (*FIELDS, "event", "written")
+    __slots__ = (*(f for f in FIELDS if f not in ("end", "updated_at")), "event", "written")
+    __slots__ += ("read_end", "read_updated_at")
 
     def __init__(
         self,
@@ -132,9 +133,19 @@ class FeedDate:
     ):
         self.event_id, self.series_key, self.space_id = event_id, series_key, space_id
         self.original_start, self.start = as_datetime(original_start), as_datetime(start)
-        self.end, self.updated_at = as_datetime(end), as_datetime(updated_at)
+        self.read_end, self.read_updated_at = end, updated_at  # converted when written out
         self.status, self.cancel_reason, self.message = status, cancel_reason, message
         self.sequence, self.listed = sequence, bool(listed)
+
+    @property
+    def end(self):
+        self.read_end = as_datetime(self.read_end)
+        return self.read_end
+
+    @property
+    def updated_at(self):
+        self.read_updated_at = as_datetime(self.read_updated_at)
+        return self.read_updated_at
 
     # The same rules as on the model.
     is_cancelled = Occurrence.is_cancelled
@@ -153,6 +164,13 @@ class FeedData:
     events: dict = field(default_factory=dict)  # source pk -> page in the reader's language
     sources: dict = field(default_factory=dict)  # source pk -> page in the main language
     spaces: dict = field(default_factory=dict)  # source pk -> page in the reader's language
+
+
+# What `components` and `describe` read of an event page and a space page (and page.url).
+EVENT_FIELDS = ("title", "url_path", "locale_id", "translation_key", "last_published_at")
+EVENT_FIELDS += ("summary", "discreet_title", "space_id", "is_online")
+SPACE_FIELDS = ("title", "url_path", "locale_id", "translation_key", "last_published_at")
+SPACE_FIELDS += ("address", "location_policy", "area__name")
 
 
 def start_of_today(now=None):
@@ -211,12 +229,13 @@ def load(data, *, now=None):
     feed.series_rows = {
         (s.event_id, s.key): s for s in Series.objects.filter(event_id__in=event_ids, key__in=keys)
     }
-    feed.sources = EventPage.objects.in_bulk(event_ids)
+    # Only the columns a feed writes: building whole page objects cost more than the writing.
+    feed.sources = EventPage.objects.only(*EVENT_FIELDS).in_bulk(event_ids)
     feed.events = pages_in_current_language(feed.sources.values())
     space_ids = {o.space_id for o in exceptions if o.space_id}
     space_ids |= {e.space_id for e in feed.sources.values() if e.space_id}
     space_model = Occurrence.space.field.related_model
-    sources = space_model.objects.select_related("area").in_bulk(space_ids)
+    sources = space_model.objects.select_related("area").only(*SPACE_FIELDS).in_bulk(space_ids)
     feed.spaces = pages_in_current_language(sources.values())
     return feed
 

@@ -461,8 +461,12 @@ def feed(request):
         return HttpResponse(BAD_FEED, status=400, content_type="text/plain; charset=utf-8")
     discreet = discreet == "1"
     data = feeds.load(form.cleaned_data)
+    # get_url(request): Wagtail finds the site's root paths once per request, not once per page
+    # (each a read of the shared cache).
     entries, last_change = feeds.components(
-        data, discreet=discreet, url_for=lambda page: request.build_absolute_uri(page.url)
+        data,
+        discreet=discreet,
+        url_for=lambda page: request.build_absolute_uri(page.get_url(request)),
     )
     site = Site.find_for_request(request)
     site_name = site.site_name if site is not None else ""

@@ -43,7 +43,7 @@ from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import transaction
 from django.db.models import Min, Q
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import cc_delim_re, get_conditional_response
 from django.utils.http import parse_http_date_safe
@@ -173,7 +173,16 @@ def lookup(request):
 def answer(request, key, generation, held):
     """The stored response, a 304 when the client has it, or None."""
     expires, validators, response = held
-    if any(header in request.META for header in CONDITIONAL_HEADERS):
+    meta = request.META
+    # What a calendar app sends: the very ETag it was given. (RFC 9110 §13.2.2: with
+    # If-None-Match, If-Modified-Since is not looked at.)
+    if (
+        meta.get("HTTP_IF_NONE_MATCH", "") == validators.get("ETag")
+        and "HTTP_IF_MATCH" not in meta
+        and "HTTP_IF_UNMODIFIED_SINCE" not in meta
+    ):
+        return not_modified(validators)
+    if any(header in meta for header in CONDITIONAL_HEADERS):
         stored = HttpResponse(headers=validators)
         conditional = get_conditional_response(
             request,
@@ -189,6 +198,14 @@ def answer(request, key, generation, held):
             return None
         response = entry[1]
         remember(key, generation, (expires, validators, response))
+    return response
+
+
+def not_modified(validators):
+    """The 304 for a stored page, carrying its validators (as Django's own would)."""
+    response = HttpResponseNotModified()
+    for header, value in validators.items():
+        response[header] = value
     return response
 
 

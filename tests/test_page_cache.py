@@ -270,6 +270,14 @@ def test_a_stored_page_is_answered_whole_before_django_runs(hidamari):
             )
             assert (status, body, queries, handled) == ("304 Not Modified", b"", 0, False)
             assert headers["ETag"] == first[1]["ETag"]
+            # Another version's ETag gets the page.
+            assert serve(path, query, HTTP_IF_NONE_MATCH='"old"')[:3] == again[:3]
+        # A feed also answers If-Modified-Since alone.
+        status, headers, *_ = serve(
+            "/events/feed.ics", "discreet=1", HTTP_IF_MODIFIED_SINCE=first[1]["Last-Modified"]
+        )
+        assert status == "304 Not Modified"
+        assert headers["Last-Modified"] == first[1]["Last-Modified"]
 
 
 def test_before_django_only_anonymous_visitors_of_known_hosts_are_answered(hidamari):
