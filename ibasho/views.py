@@ -3,7 +3,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .health import check_outbox, run_checks
+from .health import check_database, check_outbox, run_checks
 from .tasks import HEARTBEAT_KEY
 
 
@@ -21,3 +21,16 @@ def healthz(request):
         if body["outbox"] != "ok" and healthy:
             body["status"], healthy = "late", False
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@never_cache
+@require_GET
+def liveness(request):
+    """For a load balancer: can this process serve the site? Only the database is needed; pages
+    and sign-ups go on while the cache or broker is down or e-mail is late (the monitor
+    watching /healthz says so), so those are no reason to send visitors elsewhere."""
+    checks, _healthy = run_checks({"database": check_database})
+    healthy = checks["database"] == "ok"
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable"}, status=200 if healthy else 503
+    )

@@ -440,3 +440,25 @@ def test_a_long_rule_is_folded_like_any_line(client, make_event):
     assert all(len(line) <= 75 for line in response.content.split(b"\r\n"))
     [master] = [e for e in vevents(response) if "RRULE" in e]
     assert master["RRULE"]["BYDAY"] == every_day and master["RRULE"]["INTERVAL"] == [2]
+
+
+def test_the_english_feed_has_the_english_titles_and_the_same_entries(client, schedule, en_locale):
+    from tests.test_schedule_display import in_english
+
+    drop_in, _family = schedule
+    english = in_english(drop_in, en_locale)
+    english.title = "Tuesday and Friday drop-in"
+    english.save_revision().publish()
+    in_english(drop_in.space, en_locale)
+    japanese = get_feed(client)
+    client.get("/en/events/feed.ics")  # the process learns the English locale's id once
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/en/events/feed.ics")
+    # As many as in Japanese, and one look-up each for the translations of events and places.
+    assert response.status_code == 200 and len(queries) <= 10 + 2
+    titles = {str(e["SUMMARY"]) for e in vevents(response)}
+    assert "Tuesday and Friday drop-in" in titles and drop_in.title not in titles
+    # The same dates, as the same calendar entries, in either language.
+    assert expand(response).keys() == expand(japanese).keys()
+    [master] = [e for e in vevents(response) if e["SUMMARY"] == "Tuesday and Friday drop-in"]
+    assert str(master["URL"]).startswith("http://testserver/en/")

@@ -53,3 +53,15 @@ def test_healthz_reports_when_the_worker_last_ran(client):
 
 def test_healthz_only_answers_get(client):
     assert client.post("/healthz").status_code == 405
+
+
+def test_a_load_balancer_keeps_sending_visitors_while_redis_is_down(
+    client, unreachable_broker, cache_down
+):
+    # The monitor hears that the cache and broker are down...
+    assert client.get("/healthz").status_code == 503
+    # ...while the site still serves pages and takes sign-ups, so the process stays in service.
+    response = client.get("/healthz/live")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert response.headers["Cache-Control"].startswith("max-age=0")
+    assert client.get("/").status_code == 200
