@@ -1,10 +1,13 @@
 """Factory fixtures shared by the whole suite: real pages in a real database."""
 
+import datetime as dt
 import io
 import os
 import shutil
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
@@ -12,6 +15,13 @@ from wagtail.models import Locale, Site
 
 from bench.local import smtp_server
 from ibasho.models import ArticlePage, CentreSettings, ConsultationContact, HomePage, LearnIndexPage
+
+JST = ZoneInfo("Asia/Tokyo")
+
+
+def at(*args):
+    """A moment in the site's time zone: at(2026, 12, 1, 9, 0)."""
+    return dt.datetime(*args, tzinfo=JST)
 
 
 def require_part(available, what):
@@ -266,3 +276,26 @@ def cache_down(settings):
     from ibasho.settings.base import redis_cache
 
     settings.CACHES = {"default": redis_cache(f"redis://127.0.0.1:{free_port()}/0")}
+
+
+@pytest.fixture
+def frozen_now():
+    """Tuesday 2026-12-01 09:00 in Tokyo, the clock standing still (`move_to` moves it).
+    Modules that want it for every test name it in `pytestmark`."""
+    with time_machine.travel(at(2026, 12, 1, 9, 0), tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def date(make_space, make_event):
+    """Tuesday 2026-12-08 13:00 of a weekly session with 4 places."""
+    from events.models import Occurrence
+
+    event = make_event(
+        title="火曜の午後",
+        space=make_space(title="湖南ほっとスペース"),
+        join_mode="booking",
+        capacity=4,
+        rules=[weekly(dt.date(2026, 12, 1), ["TU"])],
+    )
+    return Occurrence.objects.get(event=event, start=at(2026, 12, 8, 13))

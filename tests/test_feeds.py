@@ -3,7 +3,6 @@ calendar apps parse, discreet for shared calendars, and served so that apps refr
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 import recurring_ical_events
@@ -19,21 +18,10 @@ from events.forms import EventFilterForm
 from events.models import Occurrence
 from events.signup_tokens import new_form_key
 from events.views import filtered_occurrences
-from tests.conftest import weekly
+from tests.conftest import JST, at, weekly
 
-JST = ZoneInfo("Asia/Tokyo")
 D = dt.date
-pytestmark = pytest.mark.django_db
-
-
-def at(*args):
-    return dt.datetime(*args, tzinfo=JST)
-
-
-@pytest.fixture(autouse=True)
-def frozen_now():
-    with time_machine.travel(at(2026, 12, 1, 9, 0), tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
 @pytest.fixture

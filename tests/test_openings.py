@@ -1,22 +1,16 @@
 """ "Open now", "open today", "opens next", and live statuses that end by themselves."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
 from spaces.openings import openings_for
 from spaces.services import clear_live_status, set_live_status
-from tests.conftest import weekly
+from tests.conftest import at, weekly
 
-JST = ZoneInfo("Asia/Tokyo")
 D = dt.date
 pytestmark = pytest.mark.django_db
-
-
-def at(*args):
-    return dt.datetime(*args, tzinfo=JST)
 
 
 @pytest.fixture

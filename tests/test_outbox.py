@@ -10,11 +10,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from unittest import mock
 from urllib.parse import urlparse
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
-from bs4 import BeautifulSoup
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
@@ -33,37 +30,13 @@ from events.models import (
 )
 from events.signup_tokens import new_form_key
 from ibasho.celery import app as celery_app
-from tests.conftest import forget_connection_pools, weekly
+from tests.conftest import JST, at, forget_connection_pools, weekly
+from tests.test_signup_pages import book as book_on_the_page
 
-JST = ZoneInfo("Asia/Tokyo")
 D = dt.date
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 # The fast path runs when a transaction commits: tests about it run with real commits.
 with_commits = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def at(*args):
-    return dt.datetime(*args, tzinfo=JST)
-
-
-@pytest.fixture(autouse=True)
-def frozen_now():
-    with time_machine.travel(at(2026, 12, 1, 9, 0), tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def date(make_space, make_event):
-    """Tuesday 2026-12-08 13:00 of a weekly session with 4 places."""
-    space = make_space(title="湖南ほっとスペース")
-    event = make_event(
-        title="火曜の午後",
-        space=space,
-        join_mode="booking",
-        capacity=4,
-        rules=[weekly(D(2026, 12, 1), ["TU"])],
-    )
-    return Occurrence.objects.get(event=event, start=at(2026, 12, 8, 13))
 
 
 @pytest.fixture
@@ -211,12 +184,11 @@ def broker_down():
 def test_a_broker_outage_does_not_break_a_sign_up_and_the_sweep_sends_once(
     client, date, broker_down, caplog
 ):
-    url = f"{date.event.url}signup/{date.pk}/"
-    form = BeautifulSoup(client.get(url).content, "html.parser")
-    key = form.find("input", attrs={"name": "form_key"})["value"]
     started = time.monotonic()
     with caplog.at_level(logging.WARNING):
-        response = client.post(url, {"form_key": key, "party_size": "1", "email": "yu@example.org"})
+        response = book_on_the_page(
+            client, date.event, date, party_size="1", email="yu@example.org"
+        )
     assert time.monotonic() - started < 10
     assert response.status_code == 302
     page = client.get(response["Location"])
@@ -236,10 +208,7 @@ def test_a_broker_outage_does_not_break_a_sign_up_and_the_sweep_sends_once(
 def test_a_sign_up_is_taken_when_redis_is_down_for_broker_and_cache_alike(
     client, date, broker_down, cache_down
 ):
-    url = f"{date.event.url}signup/{date.pk}/"
-    form = BeautifulSoup(client.get(url).content, "html.parser")
-    key = form.find("input", attrs={"name": "form_key"})["value"]
-    response = client.post(url, {"form_key": key, "party_size": "1", "email": "yu@example.org"})
+    response = book_on_the_page(client, date.event, date, party_size="1", email="yu@example.org")
     assert response.status_code == 302  # taken, though sign-ups cannot be counted just now
     assert client.get(response["Location"]).status_code == 200
     assert OutboxMessage.objects.get().status == MessageStatus.PENDING  # the sweep sends it

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import wsgiref.util
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -16,16 +15,11 @@ from events.models import Occurrence
 from events.services import cancel_occurrence, move_occurrence
 from ibasho.page_cache import GENERATION_KEY
 from spaces.services import clear_live_status, set_live_status
-from tests.conftest import weekly
+from tests.conftest import at, weekly
 
-JST = ZoneInfo("Asia/Tokyo")
 D = dt.date
 # Cached pages are dropped when a write commits: these tests commit for real.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def at(*args):
-    return dt.datetime(*args, tzinfo=JST)
 
 
 @pytest.fixture(autouse=True)

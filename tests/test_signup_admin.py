@@ -3,10 +3,8 @@ print with an action per sign-up, the intake decision, who came, and monthly cou
 name anyone."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import GroupPagePermission, Page
@@ -14,21 +12,10 @@ from wagtail.models import GroupPagePermission, Page
 from events import services
 from events.models import Absence, Occurrence, SignUp, SignUpSource, SignUpStatus
 from events.signup_tokens import new_form_key
-from tests.conftest import weekly
+from tests.conftest import at, weekly
 
-JST = ZoneInfo("Asia/Tokyo")
 D = dt.date
-pytestmark = pytest.mark.django_db
-
-
-def at(*args):
-    return dt.datetime(*args, tzinfo=JST)
-
-
-@pytest.fixture(autouse=True)
-def frozen_now():
-    with time_machine.travel(at(2026, 12, 1, 9, 0), tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
 @pytest.fixture

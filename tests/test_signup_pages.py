@@ -4,7 +4,6 @@ cancel, the waiting list, enrolment, and every kind of bad input answered kindly
 import datetime as dt
 import re
 from urllib.parse import urlparse
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -15,23 +14,12 @@ from icalendar import Calendar
 
 from events import services
 from events.models import ManageToken, Occurrence, SignUp, SignUpStatus
-from tests.conftest import weekly
+from tests.conftest import at, weekly
 
-JST = ZoneInfo("Asia/Tokyo")
 D = dt.date
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 # E-mail leaves after the transaction commits: tests about e-mail run with real commits.
 with_commits = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def at(*args):
-    return dt.datetime(*args, tzinfo=JST)
-
-
-@pytest.fixture(autouse=True)
-def frozen_now():
-    with time_machine.travel(at(2026, 12, 1, 9, 0), tick=False):
-        yield
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 enrolment in a series, and personal data that goes away on time."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -11,35 +10,10 @@ from events import services
 from events.models import Absence, ManageToken, Occurrence, SignUp, SignUpStatus
 from events.services import SignUpError
 from events.signup_tokens import new_form_key
-from tests.conftest import weekly
+from tests.conftest import at, weekly
 
-JST = ZoneInfo("Asia/Tokyo")
 D = dt.date
-pytestmark = pytest.mark.django_db
-
-
-def at(*args):
-    return dt.datetime(*args, tzinfo=JST)
-
-
-@pytest.fixture(autouse=True)
-def frozen_now():
-    with time_machine.travel(at(2026, 12, 1, 9, 0), tick=False):
-        yield
-
-
-@pytest.fixture
-def date(make_space, make_event):
-    """Tuesday 2026-12-08 13:00 of a weekly session with 4 places."""
-    space = make_space(title="湖南ほっとスペース")
-    event = make_event(
-        title="月曜・木曜の午後",
-        space=space,
-        join_mode="booking",
-        capacity=4,
-        rules=[weekly(D(2026, 12, 1), ["TU"])],
-    )
-    return Occurrence.objects.get(event=event, start=at(2026, 12, 8, 13))
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
 def book(date, party_size=1, nickname="", **fields):
