@@ -33,7 +33,7 @@ from django.utils.translation import pgettext
 from . import ical
 from .i18n import pages_in_current_language
 from .models import EventPage, Occurrence, OccurrenceStatus, Series
-from .recurrence import WEEKDAY_CODES, site_zone
+from .recurrence import WEEKDAY_CODES, site_zone, start_of_day
 
 HISTORY = dt.timedelta(days=30)  # past dates stay a while, so they don't vanish abruptly
 CANCELLED_SHOWN_DAYS = 14  # cancelled dates of a series written out: today and the next 14 days
@@ -173,16 +173,10 @@ SPACE_FIELDS = ("title", "url_path", "locale_id", "translation_key", "last_publi
 SPACE_FIELDS += ("address", "location_policy", "area__name")
 
 
-def start_of_today(now=None):
-    return timezone.localtime(now or timezone.now()).replace(
-        hour=0, minute=0, second=0, microsecond=0
-    )
-
-
 def load(data, *, now=None):
     """The feed's dates for the filters in `data`, from HISTORY before today to the end of the
     stored schedule."""
-    today = start_of_today(now)
+    today = start_of_day(now or timezone.now())
     since = today - HISTORY
     live = Occurrence.objects.filter(event__live=True, end__gte=since)
     selected = EventPage.objects.live().filter(filter_q(data, event="", space="space__"))

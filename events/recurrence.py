@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil import rrule as du
 from django.conf import settings
+from django.utils import timezone
 
 WEEKDAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 # Safety net against rules that would produce absurd numbers of dates.
@@ -60,6 +61,12 @@ def series_key(pattern):
 
 def site_zone():
     return ZoneInfo(settings.TIME_ZONE)
+
+
+def start_of_day(moment):
+    """Midnight at the start of the day of `moment`, in the site's time zone."""
+    local = timezone.localtime(moment, site_zone())
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _weekday(code):

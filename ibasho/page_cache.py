@@ -49,6 +49,7 @@ from django.utils.cache import cc_delim_re, get_conditional_response
 from django.utils.http import parse_http_date_safe
 
 from events.models import Occurrence
+from events.recurrence import start_of_day
 from spaces.models import LiveStatus
 
 GENERATION_KEY = "ibasho:pages:generation"
@@ -139,9 +140,7 @@ def invalidate_on_write(sender, **kwargs):
 
 def next_change(now):
     """The next moment a public page can change by the clock alone."""
-    local = timezone.localtime(now)
-    midnight = (local + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    moments = [midnight]
+    moments = [start_of_day(now) + dt.timedelta(days=1)]  # "today" moves on
     dates = Occurrence.objects.aggregate(
         start=Min("start", filter=Q(start__gt=now)), end=Min("end", filter=Q(end__gt=now))
     )

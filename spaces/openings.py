@@ -8,7 +8,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from events.models import EventKind, Occurrence
-from events.recurrence import site_zone
+from events.recurrence import start_of_day
 
 from .models import LiveStatus, LiveStatusKind
 
@@ -71,8 +71,7 @@ def openings_for(spaces, *, now=None):
     openings = {pk: Opening(now=now) for pk in pks}
     if not pks:
         return openings
-    local = timezone.localtime(now, site_zone())
-    day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    day_start = start_of_day(now)
     day_end = day_start + dt.timedelta(days=1)
     for status in LiveStatus.objects.current(now).filter(space_id__in=pks).order_by("starts_at"):
         openings[status.space_id].status = status  # the newest one wins
