@@ -42,9 +42,10 @@ django.setup()
 from django.test import Client, RequestFactory
 from django.utils import timezone
 from icalendar import Calendar, Event
-from events import feeds, ical
+from events.calendars import feeds
+from events.calendars import ical
 from events.models import EventPage, Occurrence, Series
-from events.views import apply_filters
+from events.schedule.listing import apply_filters
 from spaces.models import SpacePage
 
 client = Client(HTTP_HOST="127.0.0.1")

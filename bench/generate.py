@@ -12,8 +12,8 @@ def main():
     from django.core.management import call_command
     from django.utils import timezone
 
+    from events.changes.services import cancel_occurrence, move_occurrence
     from events.models import EventIndexPage, EventPage, Occurrence, ScheduleRule
-    from events.services import cancel_occurrence, move_occurrence
     from ibasho.models import HomePage
     from spaces.models import Area, SpaceIndexPage, SpacePage
 

@@ -18,6 +18,7 @@ import tempfile
 import time
 
 from bench.local import smtp_server
+from events.messages import delivery
 
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", "1000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -35,7 +36,6 @@ def main():
     from django.core.management import call_command
     from django.utils import timezone
 
-    from events import outbox, services
     from events.models import (
         EventIndexPage,
         EventPage,
@@ -44,7 +44,8 @@ def main():
         OutboxMessage,
         ScheduleRule,
     )
-    from events.signup_tokens import new_form_key
+    from events.signups import services
+    from events.signups.tokens import new_form_key
     from ibasho.models import HomePage
 
     settings.IBASHO_OUTBOX_FAST_PATH = False
@@ -85,7 +86,7 @@ def main():
     def sweep():
         OutboxMessage.objects.update(status=MessageStatus.PENDING, sent_at=None)
         started = time.perf_counter()
-        handled = outbox.send_due()
+        handled = delivery.send_due()
         seconds = time.perf_counter() - started
         assert handled == MESSAGES, handled
         return seconds

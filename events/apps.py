@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class EventsConfig(AppConfig):
-    """Dated things: events, their recurrence and occurrences, sign-ups and feeds."""
+    """Dated things: the schedule, sign-ups, calendars and the outbox (one sub-package each,
+    layered as pyproject.toml's import contracts say), and the event pages that show them."""
 
     name = "events"
     verbose_name = "events"
@@ -12,8 +13,9 @@ class EventsConfig(AppConfig):
         from wagtail.models import Locale
         from wagtail.signals import page_published
 
-        from .i18n import forget_locales
-        from .signals import sync_on_publish
+        from .pages.models import sync_on_publish
+        from .schedule.i18n import forget_locales
+        from .signups import notifications  # noqa: F401 (registers its kinds of e-mail)
 
         page_published.connect(sync_on_publish, dispatch_uid="events-sync-on-publish")
         for signal in (post_save, post_delete):

@@ -1,12 +1,20 @@
+"""Periodic and background work of events. Each task calls one workflow; all are idempotent.
+The delivery tasks live with the outbox (events.messages.tasks) and are imported here so that
+the worker, which looks for `events.tasks`, knows them."""
+
 from celery import shared_task
 
-from . import outbox, services
+from .messages.tasks import deliver_message, send_due_messages
+from .pages.models import sync_all_events
+from .signups import retention, services
+
+__all__ = ["deliver_message", "send_due_messages"]
 
 
 @shared_task
 def extend_schedule_horizon():
     """Daily: every live event has dates up to the horizon (idempotent)."""
-    return services.sync_all_events()
+    return sync_all_events()
 
 
 @shared_task
@@ -20,24 +28,10 @@ def pass_on_expired_offers():
 def erase_expired_personal_data():
     """Daily: nicknames, e-mail addresses, phone numbers and notes past the retention period
     are erased; the counts stay. Idempotent; returns how many sign-ups were erased."""
-    return services.erase_personal_data()
-
-
-@shared_task
-def deliver_message(message_id):
-    """The fast path, queued when a message's transaction commits: send it now. Harmless when
-    the sweep (or a duplicate of this task) got there first."""
-    outbox.deliver(message_id)
-
-
-@shared_task
-def send_due_messages():
-    """Every minute: send every due outbox message (what the fast path missed, retries,
-    reminders). Idempotent; returns how many messages were handled."""
-    return outbox.send_due()
+    return retention.erase_personal_data()
 
 
 @shared_task
 def clear_expired_manage_tokens():
     """Daily: manage links of erased sign-ups are deleted. Idempotent."""
-    return services.clear_expired_tokens()
+    return retention.clear_expired_tokens()

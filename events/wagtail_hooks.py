@@ -11,10 +11,10 @@ from wagtail.admin.widgets.button import HeaderButton, ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from . import admin_views
-from .admin_forms import OccurrenceForm
-from .models import ClosedDays, Occurrence
-from .services import sync_all_events
+from .admin import views as admin_views
+from .admin.forms import OccurrenceForm
+from .pages.models import sync_all_events
+from .schedule.models import ClosedDays, Occurrence
 
 
 class DatesPermissionPolicy(ModelPermissionPolicy):

@@ -11,7 +11,7 @@ class IbashoConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from events.signals import occurrences_changed
+        from events.schedule.models import occurrences_changed
 
         from .page_cache import invalidate_on_write, invalidate_pages
 

@@ -36,7 +36,7 @@ def check_broker():
 def check_outbox():
     """("ok" | "late", seconds): how long the oldest e-mail that should have left by now has
     waited. Late past IBASHO_OUTBOX_LATE_SECONDS: the worker or the mail server is down."""
-    from events.outbox import oldest_due_age
+    from events.messages.outbox import oldest_due_age
 
     age = oldest_due_age()
     seconds = 0 if age is None else int(age.total_seconds())

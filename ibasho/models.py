@@ -11,9 +11,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from events.models import EventIndexPage
-from spaces.models import SpaceIndexPage, SpacePage
-from spaces.views import attach_openings
+from events.pages.models import EventIndexPage
+from spaces.pages import SpaceIndexPage, SpacePage, attach_openings
 
 from .blocks import ArticleStreamBlock
 
@@ -47,6 +46,8 @@ class HomePage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     # One per locale, all under the tree root.
     parent_page_types = ["wagtailcore.Page"]
+    # The apps' index pages go here; they name no parent themselves (no app knows ibasho).
+    subpage_types = ["spaces.SpaceIndexPage", "events.EventIndexPage", "ibasho.LearnIndexPage"]
 
     class Meta:
         verbose_name = _("home page")

@@ -48,8 +48,8 @@ from django.utils import timezone
 from django.utils.cache import cc_delim_re, get_conditional_response
 from django.utils.http import parse_http_date_safe
 
-from events.models import Occurrence
-from events.recurrence import start_of_day
+from events.schedule.models import Occurrence
+from events.schedule.recurrence import start_of_day
 from spaces.models import LiveStatus
 
 GENERATION_KEY = "ibasho:pages:generation"

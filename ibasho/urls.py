@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from events import views as events_views
+from events.pages import views as events_views
 
 from . import views
 
@@ -23,7 +23,7 @@ if settings.DEBUG:
 # Japanese at unprefixed URLs, English under /en/.
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
-    path("my/", include("events.urls")),
+    path("my/", include("events.signups.urls")),
     # Before Wagtail's pages, whose URLs all end in a slash.
     path("events/feed.ics", events_views.feed, name="events-feed"),
     path("", include(wagtail_urls)),

@@ -6,3 +6,11 @@ class SpacesConfig(AppConfig):
 
     name = "spaces"
     verbose_name = "spaces"
+
+    def ready(self):
+        from events.schedule.forms import register_place_choices
+
+        from .pages import area_choices, organisation_choices
+
+        # The schedule filters dates by area and organisation without knowing these models.
+        register_place_choices(area=area_choices, organisation=organisation_choices)

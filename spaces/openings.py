@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from django.db.models import Min
 from django.utils import timezone
 
-from events.models import EventKind, Occurrence
-from events.recurrence import start_of_day
+from events.schedule.models import EventKind, Occurrence
+from events.schedule.recurrence import start_of_day
 
-from .models import LiveStatus, LiveStatusKind
+from .directory import LiveStatus, LiveStatusKind
 
 # Only drop-in openings make a space "open"; a talk or a booked session in the room does not.
 OPENING_KINDS = [EventKind.DROP_IN]

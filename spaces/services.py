@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from .models import LiveStatus, LiveStatusKind
+from .directory import LiveStatus, LiveStatusKind
 
 
 def set_live_status(*, space, kind, message="", user=None, now=None, ends_at=None):

@@ -3,7 +3,7 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
-from .models import LiveStatus
+from .directory import LiveStatus
 
 
 @shared_task

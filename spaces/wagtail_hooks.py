@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets.button import ListingButton
 
-from .models import SpacePage
+from .pages import SpacePage
 from .views import live_status
 
 

@@ -56,7 +56,7 @@ def pytest_collection_modifyitems(config, items):
 def empty_cache():
     """Each test starts with an empty cache: no rate-limit counts, cached pages or site roots
     left over from another test."""
-    from events.i18n import forget_locales
+    from events.schedule.i18n import forget_locales
     from ibasho.page_cache import memory
 
     cache.clear()

@@ -9,8 +9,8 @@ import time_machine
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 
+from events.changes.services import cancel_occurrence
 from events.models import CancelReason, ClosedDays, Occurrence
-from events.services import cancel_occurrence
 from tests.conftest import weekly
 
 JST = ZoneInfo("Asia/Tokyo")

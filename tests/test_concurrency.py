@@ -14,8 +14,10 @@ from bs4 import BeautifulSoup
 from django.db import connection
 from django.utils import timezone
 
-from events import services
+from events.changes import services as changes
 from events.models import Occurrence, SignUp, SignUpStatus
+from events.signups import services
+from events.signups.tokens import new_form_key
 from tests.conftest import weekly
 
 PEOPLE = 200
@@ -132,7 +134,7 @@ def test_a_booking_and_a_schedule_change_at_the_same_moment_do_not_deadlock(
 
     def book():
         try:
-            services.book_place(occurrence=date, form_key=services.signup_tokens.new_form_key())
+            services.book_place(occurrence=date, form_key=new_form_key())
         except Exception as error:
             errors.append(error)
         finally:
@@ -143,7 +145,7 @@ def test_a_booking_and_a_schedule_change_at_the_same_moment_do_not_deadlock(
         try:
             ScheduleRule.objects.filter(page=event).update(end_time=dt.time(17))
             schedule_waiting.set()
-            services.sync_occurrences(event=event)
+            changes.sync_occurrences(event=event)
         except Exception as error:
             errors.append(error)
         finally:

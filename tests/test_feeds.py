@@ -13,11 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
-from events import ical, services
-from events.forms import EventFilterForm
+from events.calendars import ical
+from events.changes import services as changes
 from events.models import Occurrence
-from events.signup_tokens import new_form_key
-from events.views import filtered_occurrences
+from events.schedule.forms import EventFilterForm
+from events.schedule.listing import filtered_occurrences
+from events.signups import services
+from events.signups.tokens import new_form_key
 from tests.conftest import JST, at, weekly
 
 D = dt.date
@@ -188,8 +190,8 @@ def test_cancelled_and_moved_dates_keep_their_identity(client, schedule):
     tuesday = Occurrence.objects.get(event=drop_in, start=at(2026, 12, 8, 13))
     before = expand(get_feed(client))
     with time_machine.travel(at(2026, 12, 1, 10, 0), tick=False):
-        services.cancel_occurrence(occurrence=friday, message="職員研修のためお休みします")
-        services.move_occurrence(
+        changes.cancel_occurrence(occurrence=friday, message="職員研修のためお休みします")
+        changes.move_occurrence(
             occurrence=tuesday, start=at(2026, 12, 8, 14), end=at(2026, 12, 8, 17)
         )
         after = expand(get_feed(client))
@@ -224,7 +226,7 @@ def test_cancelled_dates_are_entries_two_weeks_ahead_and_left_out_further(
         ],
     )
     for date in (soon, later, party.occurrences.get()):
-        services.cancel_occurrence(occurrence=date, message="職員研修のためお休みします")
+        changes.cancel_occurrence(occurrence=date, message="職員研修のためお休みします")
     first = get_feed(client)
     entries = expand(first)
     assert entries[identity(soon)]["STATUS"] == "CANCELLED"
@@ -260,7 +262,7 @@ def test_past_dates_stay_for_thirty_days(client, schedule):
 def test_discreet_feed_reveals_nothing_but_time_and_place(client, schedule):
     drop_in, _family = schedule
     friday = drop_in.occurrences.get(start=at(2026, 12, 4, 13))
-    services.cancel_occurrence(occurrence=friday, message="職員研修のためお休みします")
+    changes.cancel_occurrence(occurrence=friday, message="職員研修のためお休みします")
     body = get_feed(client, "?discreet=1").content.decode().replace("\r\n ", "")
     for word in ["居場所", "家族会", "ひだまり", "北のへや", "職員研修", "DESCRIPTION", "URL:http"]:
         assert word not in body, word

@@ -9,8 +9,10 @@ import pytest
 import time_machine
 from icalendar import Calendar
 
-from events import ical, services
+from events.calendars import ical
+from events.changes import services as changes
 from events.models import ClosedDays, Occurrence, ScheduleRule
+from events.pages.models import sync_all_events
 from tests.conftest import at, weekly
 from tests.test_feeds import exdates, in_feed, listed, vevents
 
@@ -92,18 +94,18 @@ def busy(make_space, make_event, areas):
         ClosedDays.objects.create(
             first_day=D(2026, 12, 29), last_day=D(2027, 1, 3), message="年末年始のお休み"
         )
-        services.sync_all_events()
+        sync_all_events()
         dates = Occurrence.objects.filter(event=drop_in).order_by("start")
-        services.cancel_occurrence(occurrence=dates[1], message="研修のためお休み")
-        services.move_occurrence(
+        changes.cancel_occurrence(occurrence=dates[1], message="研修のためお休み")
+        changes.move_occurrence(
             occurrence=dates[2], start=at(2026, 12, 8, 14), end=at(2026, 12, 8, 17)
         )
         # A date held at another space: listed there, not at its usual one.
-        services.move_occurrence(
+        changes.move_occurrence(
             occurrence=dates[3], start=dates[3].start, end=dates[3].end, space=kita
         )
         saturday = Occurrence.objects.filter(event=night).order_by("start")[2]
-        services.cancel_occurrence(occurrence=saturday)
+        changes.cancel_occurrence(occurrence=saturday)
     # Ten days later the drop-in moves from Fridays to Thursdays: a new version of its rule.
     with time_machine.travel(at(2026, 12, 10, 9, 0), tick=False):
         drop_in = drop_in.get_latest_revision_as_object()

@@ -100,8 +100,8 @@ def test_bad_event_filters_get_a_kind_400_not_a_500(client, schedule, query):
 
 
 def test_a_cancelled_date_shows_its_message(client, schedule):
+    from events.changes.services import cancel_occurrence
     from events.models import Occurrence
-    from events.services import cancel_occurrence
 
     friday = Occurrence.objects.get(start=dt.datetime(2026, 12, 4, 13, tzinfo=JST))
     cancel_occurrence(occurrence=friday, message="職員研修のためお休みします")

@@ -86,8 +86,8 @@ def test_staff_can_open_a_space_outside_its_schedule(space):
 
 
 def test_a_cancelled_session_does_not_count(space):
+    from events.changes.services import cancel_occurrence
     from events.models import Occurrence
-    from events.services import cancel_occurrence
 
     with time_machine.travel(at(2026, 11, 30, 9, 0), tick=False):
         cancel_occurrence(

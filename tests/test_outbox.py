@@ -18,7 +18,9 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import connections, transaction
 from icalendar import Calendar
 
-from events import notifications, outbox, services, tasks
+from events import tasks
+from events.changes import services as changes
+from events.messages import delivery
 from events.models import (
     Absence,
     ManageToken,
@@ -28,7 +30,8 @@ from events.models import (
     OutboxMessage,
     SignUp,
 )
-from events.signup_tokens import new_form_key
+from events.signups import notifications, retention, services
+from events.signups.tokens import new_form_key
 from ibasho.celery import app as celery_app
 from tests.conftest import JST, at, forget_connection_pools, weekly
 from tests.test_signup_pages import book as book_on_the_page
@@ -106,7 +109,7 @@ def test_outbox_writes_do_not_empty_the_page_cache(date):
 
     with mock.patch.object(page_cache, "invalidate_pages") as invalidate:
         OutboxMessage.objects.create(kind=MessageKind.LOST_LINKS, to_address="a@example.org")
-        outbox.send_due()
+        delivery.send_due()
     invalidate.assert_not_called()
 
 
@@ -115,8 +118,8 @@ def test_outbox_writes_do_not_empty_the_page_cache(date):
 
 def test_a_confirmation_arrives_once_with_its_calendar_file(date, smtp_sink):
     book(date, nickname="ゆう")
-    assert outbox.send_due() == 1
-    assert outbox.send_due() == 0  # a second sweep finds nothing to do
+    assert delivery.send_due() == 1
+    assert delivery.send_due() == 0  # a second sweep finds nothing to do
     [message] = smtp_sink.messages
     assert message["To"] == "yu@example.org"
     assert "お席が確定しました" in body_of(message)
@@ -131,15 +134,15 @@ def test_a_reminder_arrives_once_the_day_before_with_a_working_link(
     client, date, smtp_sink, frozen_now
 ):
     book(date, nickname="ゆう", wants_reminder=True)
-    outbox.send_due()  # the confirmation
+    delivery.send_due()  # the confirmation
     smtp_sink.messages.clear()
     reminder = OutboxMessage.objects.get(kind=MessageKind.REMINDER)
     assert reminder.due_at == at(2026, 12, 7, 10, 0)
     frozen_now.move_to(at(2026, 12, 7, 9, 59))
-    assert outbox.send_due() == 0  # not yet
+    assert delivery.send_due() == 0  # not yet
     frozen_now.move_to(at(2026, 12, 7, 10, 1))
-    assert outbox.send_due() == 1
-    assert outbox.send_due() == 0
+    assert delivery.send_due() == 1
+    assert delivery.send_due() == 0
     [message] = smtp_sink.messages
     body = body_of(message)
     assert "来られなくなっても大丈夫" in body
@@ -219,7 +222,7 @@ def test_the_fast_path_sends_at_once_and_the_sweep_then_has_nothing_to_do(date):
     # In the tests Celery runs a queued task in the same process, right after the commit.
     book(date)
     assert len(mail.outbox) == 1
-    assert outbox.send_due() == 0
+    assert delivery.send_due() == 0
     assert len(mail.outbox) == 1
 
 
@@ -259,8 +262,8 @@ def test_a_duplicate_task_and_two_sweeps_racing_send_one_e_mail(date, settings):
         start.wait()
         try:
             if number % 2:
-                return outbox.deliver(message.pk)  # the fast-path task, twice
-            return outbox.send_due()  # two sweeps
+                return delivery.deliver(message.pk)  # the fast-path task, twice
+            return delivery.send_due()  # two sweeps
         finally:
             connections.close_all()
 
@@ -299,11 +302,11 @@ def test_a_temporary_smtp_error_is_retried_with_backoff_then_fails(
     with caplog.at_level(logging.INFO):
         waits = []
         for _attempt in range(4):
-            assert outbox.send_due() == 1
+            assert delivery.send_due() == 1
             message = OutboxMessage.objects.get()
             if message.status == MessageStatus.PENDING:
                 waits.append(message.next_attempt_at - dt.datetime.now(tz=JST))
-                assert outbox.send_due() == 0  # not before its time
+                assert delivery.send_due() == 0  # not before its time
                 frozen_now.move_to(message.next_attempt_at)
     assert waits == [dt.timedelta(minutes=m) for m in (1, 5, 25)]
     message = OutboxMessage.objects.get()
@@ -318,7 +321,7 @@ def test_a_refused_address_fails_at_once(date, failing_mail, caplog):
     failing_mail.error = smtplib.SMTPRecipientsRefused({"yu@example.org": (550, b"no such user")})
     book(date)
     with caplog.at_level(logging.INFO):
-        outbox.send_due()
+        delivery.send_due()
     message = OutboxMessage.objects.get()
     assert (message.status, message.attempts) == (MessageStatus.FAILED, 1)
     assert message.last_error == "SMTPRecipientsRefused"
@@ -327,7 +330,7 @@ def test_a_refused_address_fails_at_once(date, failing_mail, caplog):
 
 def test_the_retry_delays_grow_and_are_capped(settings):
     settings.IBASHO_OUTBOX_MAX_RETRY_MINUTES = 240
-    minutes = [outbox.retry_delay(n).total_seconds() / 60 for n in range(1, 7)]
+    minutes = [delivery.retry_delay(n).total_seconds() / 60 for n in range(1, 7)]
     assert minutes == [1, 5, 25, 125, 240, 240]
 
 
@@ -365,16 +368,16 @@ def test_no_reminder_after_cancelling(date, frozen_now):
     signup = book(date, wants_reminder=True)
     services.cancel_signup(signup=signup)
     frozen_now.move_to(at(2026, 12, 7, 10))
-    outbox.send_due()
+    delivery.send_due()
     assert reminders().get().status == MessageStatus.SKIPPED
     assert sent_mail("ご案内") == []
 
 
 def test_no_reminder_for_a_cancelled_date(date, frozen_now):
     book(date, wants_reminder=True)
-    services.cancel_occurrence(occurrence=date, message="お休みします")
+    changes.cancel_occurrence(occurrence=date, message="お休みします")
     frozen_now.move_to(at(2026, 12, 7, 10))
-    outbox.send_due()
+    delivery.send_due()
     assert reminders().get().status == MessageStatus.SKIPPED
     assert sent_mail("ご案内") == []
     assert sent_mail("中止")  # that news did go out
@@ -384,20 +387,20 @@ def test_no_reminder_for_a_waiting_list_place(date, frozen_now):
     book(date, party_size=4)
     book(date, wants_reminder=True)  # full: on the waiting list
     frozen_now.move_to(at(2026, 12, 7, 10))
-    outbox.send_due()
+    delivery.send_due()
     assert reminders().get().status == MessageStatus.SKIPPED
 
 
 def test_a_moved_date_moves_its_reminder(date, frozen_now):
     book(date, wants_reminder=True)
-    services.move_occurrence(occurrence=date, start=at(2026, 12, 10, 13), end=at(2026, 12, 10, 16))
+    changes.move_occurrence(occurrence=date, start=at(2026, 12, 10, 13), end=at(2026, 12, 10, 16))
     reminder = reminders().get()
     assert reminder.due_at == reminder.next_attempt_at == at(2026, 12, 9, 10)
     frozen_now.move_to(at(2026, 12, 7, 10, 5))
-    outbox.send_due()
+    delivery.send_due()
     assert reminders().get().status == MessageStatus.PENDING  # not on the old day
     frozen_now.move_to(at(2026, 12, 9, 10, 5))
-    outbox.send_due()
+    delivery.send_due()
     [message] = sent_mail("ご案内")
     assert "12月10日" in message.subject
 
@@ -434,7 +437,7 @@ def test_an_enrolled_family_is_reminded_of_each_date_except_an_absence(family_cl
     mail.outbox.clear()
     for day in dates:
         frozen_now.move_to(day.start - dt.timedelta(hours=2))
-        outbox.send_due()
+        delivery.send_due()
     assert len(sent_mail("ご案内")) == 2
     statuses = {r.payload["occurrence"]: r.status for r in reminders()}
     assert statuses[dates[1].pk] == MessageStatus.SKIPPED
@@ -451,7 +454,7 @@ def test_a_new_date_of_a_series_gets_its_reminder(family_class):
     )
     assert reminders().count() == 3
     family_class.rules.update(count=4)
-    services.sync_occurrences(event=family_class)
+    changes.sync_occurrences(event=family_class)
     assert reminders().count() == 4
 
 
@@ -469,7 +472,7 @@ def test_lost_links_write_one_row_whoever_asks_and_keep_no_address(client, date)
     client.post("/my/", {"email": "YU@example.org"})
     client.post("/my/", {"email": "nobody@example.org"})
     assert OutboxMessage.objects.filter(kind=MessageKind.LOST_LINKS).count() == 2
-    outbox.send_due()
+    delivery.send_due()
     [message] = mail.outbox
     assert message.to == ["YU@example.org"] and re.search(r"/my/[A-Za-z0-9_-]{43}/", message.body)
     handled = OutboxMessage.objects.filter(kind=MessageKind.LOST_LINKS)
@@ -497,25 +500,25 @@ def test_lost_links_do_the_same_work_for_a_known_and_an_unknown_address(client, 
 
 def test_erasure_withdraws_pending_mail_and_deletes_old_rows(date, frozen_now):
     signup = book(date)
-    outbox.send_due()
+    delivery.send_due()
     OutboxMessage.objects.create(kind=MessageKind.OFFER, signup=signup)  # still pending
     frozen_now.move_to(at(2027, 1, 9, 5))  # 30 days after the date, and a bit
-    assert services.erase_personal_data() == 1
+    assert retention.erase_personal_data() == 1
     # The sent confirmation is gone; the pending one is withdrawn and never sent.
     [left] = OutboxMessage.objects.all()
     assert left.status == MessageStatus.CANCELLED
-    assert outbox.send_due() == 0
+    assert delivery.send_due() == 0
     assert not ManageToken.objects.exists()
     frozen_now.move_to(at(2027, 2, 10))
-    services.erase_personal_data()
+    retention.erase_personal_data()
     assert not OutboxMessage.objects.exists()
 
 
 def test_no_link_outlives_an_erased_sign_up(date):
     signup = book(date)
     SignUp.objects.filter(pk=signup.pk).update(email="", erased_at=at(2026, 12, 1))
-    assert services.clear_expired_tokens() == 1
-    assert services.clear_expired_tokens() == 0
+    assert retention.clear_expired_tokens() == 1
+    assert retention.clear_expired_tokens() == 0
     assert tasks.clear_expired_manage_tokens() == 0
 
 
@@ -534,7 +537,7 @@ def test_failed_mail_is_listed_for_staff_without_addresses_and_sent_again(
 ):
     failing_mail.error = smtplib.SMTPRecipientsRefused({"yu@example.org": (550, b"full")})
     book(date, nickname="ゆう")
-    outbox.send_due()
+    delivery.send_due()
     message = OutboxMessage.objects.get()
     page = staff.get("/admin/outbox/")
     assert page.status_code == 200
@@ -547,7 +550,7 @@ def test_failed_mail_is_listed_for_staff_without_addresses_and_sent_again(
     message.refresh_from_db()
     assert (message.status, message.attempts) == (MessageStatus.PENDING, 0)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # fixed
-    assert outbox.send_due() == 1
+    assert delivery.send_due() == 1
     assert len(mail.outbox) == 1
     assert "SMTPRecipientsRefused" not in staff.get("/admin/outbox/").content.decode()
 
@@ -565,7 +568,7 @@ def test_retry_needs_the_csrf_token(date, django_user_model, failing_mail):
 
     failing_mail.error = smtplib.SMTPRecipientsRefused({"yu@example.org": (550, b"full")})
     book(date)
-    outbox.send_due()
+    delivery.send_due()
     client = Client(enforce_csrf_checks=True)
     client.force_login(
         django_user_model.objects.create_superuser(email="staff@example.org", password="x")
@@ -580,7 +583,7 @@ def test_staff_without_the_permission_see_nothing(client, django_user_model, dat
 
     failing_mail.error = smtplib.SMTPRecipientsRefused({"yu@example.org": (550, b"full")})
     book(date, nickname="ゆう")
-    outbox.send_due()
+    delivery.send_due()
     user = django_user_model.objects.create_user(email="other@example.org", password="x")
     group = Group.objects.create(name="職員")
     group.permissions.add(Permission.objects.get(codename="access_admin"))
@@ -613,5 +616,5 @@ def test_healthz_reports_how_late_the_oldest_unsent_mail_is(client, date, frozen
     assert response.status_code == 503
     assert response.json()["outbox"] == "late" and response.json()["status"] == "late"
     assert response.json()["outbox_oldest_due_seconds"] == 1200
-    outbox.send_due()
+    delivery.send_due()
     assert client.get("/healthz").json()["outbox"] == "ok"

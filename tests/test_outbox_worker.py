@@ -19,9 +19,10 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from events import services, tasks
+from events import tasks
 from events.models import MessageKind, MessageStatus, Occurrence, OutboxMessage
-from events.signup_tokens import new_form_key
+from events.signups import services
+from events.signups.tokens import new_form_key
 from ibasho.celery import app as celery_app
 from tests.conftest import forget_connection_pools, require_part, weekly
 

@@ -11,8 +11,8 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from events.changes.services import cancel_occurrence, move_occurrence
 from events.models import Occurrence
-from events.services import cancel_occurrence, move_occurrence
 from ibasho.page_cache import GENERATION_KEY
 from spaces.services import clear_live_status, set_live_status
 from tests.conftest import at, weekly

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from events.recurrence import Frequency, Pattern, expand, local_starts, rrule_text
+from events.schedule.recurrence import Frequency, Pattern, expand, local_starts, rrule_text
 
 JST = ZoneInfo("Asia/Tokyo")
 D = dt.date

@@ -8,8 +8,9 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from events import services
+from events.changes import services as changes
 from events.models import CancelReason, Occurrence, ScheduleRule
+from events.pages.models import sync_all_events
 from tests.conftest import weekly
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -79,7 +80,7 @@ def test_editing_the_rule_keeps_staff_exceptions_and_cancels_dropped_dates(make_
     friday = Occurrence.objects.get(
         event=event, original_start=dt.datetime(2026, 9, 11, 13, tzinfo=JST)
     )
-    services.cancel_occurrence(occurrence=tuesday, message="研修のためお休みです")
+    changes.cancel_occurrence(occurrence=tuesday, message="研修のためお休みです")
     Occurrence.objects.filter(pk=friday.pk).update(message="")  # untouched by staff
     # Staff change the schedule to Tuesdays only.
     rule = event.rules.get()
@@ -111,7 +112,7 @@ def test_moving_a_date_keeps_its_identity_and_raises_its_sequence(make_event, se
     settings.IBASHO_SCHEDULE_HORIZON_DAYS = 14
     event = make_event(rules=[weekly(D(2026, 9, 1), ["TU"])])
     occurrence = Occurrence.objects.filter(event=event).first()
-    moved = services.move_occurrence(
+    moved = changes.move_occurrence(
         occurrence=occurrence,
         start=dt.datetime(2026, 9, 2, 14, tzinfo=JST),
         end=dt.datetime(2026, 9, 2, 16, tzinfo=JST),
@@ -121,7 +122,7 @@ def test_moving_a_date_keeps_its_identity_and_raises_its_sequence(make_event, se
     assert moved.original_start == occurrence.original_start
     assert moved.sequence == occurrence.sequence + 1
     assert moved.is_moved
-    services.sync_occurrences(event=event)  # the daily job
+    changes.sync_occurrences(event=event)  # the daily job
     moved.refresh_from_db()
     assert moved.start == dt.datetime(2026, 9, 2, 14, tzinfo=JST)
 
@@ -145,9 +146,9 @@ def test_the_daily_job_extends_the_horizon_and_is_idempotent(make_event, setting
     event = make_event(rules=[weekly(D(2026, 9, 1), ["TU"])])
     before = Occurrence.objects.filter(event=event).count()
     with time_machine.travel(dt.datetime(2026, 9, 30, 3, 10, tzinfo=JST), tick=False):
-        assert services.sync_all_events() > 0
+        assert sync_all_events() > 0
         after = Occurrence.objects.filter(event=event).count()
-        assert services.sync_all_events() == 0
+        assert sync_all_events() == 0
     assert after > before
     assert Occurrence.objects.filter(event=event).count() == after
 

@@ -11,8 +11,8 @@ from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 from django.conf import settings
 
+from events.changes.services import cancel_occurrence, move_occurrence
 from events.models import Occurrence
-from events.services import cancel_occurrence, move_occurrence
 from spaces.services import set_live_status
 from tests.conftest import weekly
 

@@ -9,9 +9,10 @@ from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import GroupPagePermission, Page
 
-from events import services
+from events.changes import services as changes
 from events.models import Absence, Occurrence, SignUp, SignUpSource, SignUpStatus
-from events.signup_tokens import new_form_key
+from events.signups import services
+from events.signups.tokens import new_form_key
 from tests.conftest import at, weekly
 
 D = dt.date
@@ -145,7 +146,7 @@ def test_staff_may_book_a_date_that_takes_no_bookings_online(staff, make_event, 
 
 
 def test_the_services_refusal_is_shown_in_the_form(staff, date):
-    services.cancel_occurrence(occurrence=date, message="お休みします")
+    changes.cancel_occurrence(occurrence=date, message="お休みします")
     response = send_form(staff, f"/admin/signups/date/{date.pk}/add-booking/", nickname="森")
     assert response.status_code == 200
     assert "中止" in soup(response).select_one(".messages .error").get_text()
@@ -350,7 +351,7 @@ def test_monthly_counts_per_space_without_names(staff, make_space, make_event, d
     SignUp.objects.filter(pk=came.pk).update(attended=2)
     tuesday_22 = Occurrence.objects.get(event=date.event, start=at(2026, 12, 22, 13))
     book(tuesday_22, "石田", 1)
-    services.cancel_occurrence(occurrence=tuesday_22)
+    changes.cancel_occurrence(occurrence=tuesday_22)
     # The family class on Saturdays 5, 12, 19 December: one family of 2, absent on the 12th.
     family = enrol(family_class, "佐藤", 2)
     services.decide_enrolment(signup=family, accept=True)

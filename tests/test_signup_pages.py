@@ -12,8 +12,10 @@ from django.core import mail
 from django.test import Client
 from icalendar import Calendar
 
-from events import services
+from events.changes import services as changes
 from events.models import ManageToken, Occurrence, SignUp, SignUpStatus
+from events.pages.models import sync_all_events
+from events.signups import retention, services
 from tests.conftest import at, weekly
 
 D = dt.date
@@ -197,7 +199,7 @@ def test_forged_links_get_a_kind_404(client, token):
 def test_an_erased_sign_up_link_gets_the_same_404(client, booking_event, date):
     manage_url = book(client, booking_event, date, nickname="ゆう")["Location"].split("?")[0]
     with time_machine.travel(at(2027, 2, 1, 9, 0), tick=False):
-        services.erase_personal_data()
+        retention.erase_personal_data()
         response = client.get(manage_url)
     assert response.status_code == 404 and "ゆう" not in text(response)
     assert not ManageToken.objects.exists()
@@ -244,7 +246,7 @@ def test_html_in_every_field_is_shown_as_text(client, booking_event, date):
 def test_no_booking_for_a_cancelled_or_past_date(client, booking_event, date, when):
     data = form_of(client, signup_url(booking_event, date))
     if when == "cancelled":
-        services.cancel_occurrence(occurrence=date, message="お休みします")
+        changes.cancel_occurrence(occurrence=date, message="お休みします")
         response = client.post(signup_url(booking_event, date), data)
     else:
         with time_machine.travel(at(2026, 12, 8, 13, 30), tick=False):
@@ -374,7 +376,7 @@ def test_a_cancelled_date_is_taken_out_of_the_calendar_with_a_kind_word(
     book(client, booking_event, date)  # no e-mail: nothing to send
     [confirmation] = mail.outbox
     mail.outbox.clear()
-    services.cancel_occurrence(occurrence=date, message="職員研修のためお休みします")
+    changes.cancel_occurrence(occurrence=date, message="職員研修のためお休みします")
     [message] = mail.outbox
     assert message.to == ["yu@example.org"] and "中止" in message.subject
     assert "職員研修のためお休みします" in message.body
@@ -390,7 +392,7 @@ def test_a_moved_date_updates_the_calendar_in_place(client, booking_event, date)
     book(client, booking_event, date, email="yu@example.org")
     [confirmation] = mail.outbox
     mail.outbox.clear()
-    services.move_occurrence(occurrence=date, start=at(2026, 12, 8, 14), end=at(2026, 12, 8, 17))
+    changes.move_occurrence(occurrence=date, start=at(2026, 12, 8, 14), end=at(2026, 12, 8, 17))
     [message] = mail.outbox
     calendar = Calendar.from_ical(message.attachments[0][1])
     vevent = calendar.walk("VEVENT")[0]
@@ -407,10 +409,10 @@ def test_closed_days_tell_the_people_who_booked(client, booking_event, date):
     book(client, booking_event, date, email="yu@example.org")
     mail.outbox.clear()
     ClosedDays.objects.create(first_day=D(2026, 12, 8), last_day=D(2026, 12, 8), message="点検日")
-    services.sync_all_events()
+    sync_all_events()
     [message] = mail.outbox
     assert "点検日" in message.body
-    services.sync_all_events()
+    sync_all_events()
     assert len(mail.outbox) == 1  # once
 
 
@@ -484,7 +486,7 @@ def test_closing_a_course_sends_one_message_per_family(client, family_class):
 def test_a_date_moved_to_another_room_shows_that_room(client, booking_event, date, make_space):
     other = make_space(title="さくら会館", address="さくら市本町1-2-3")
     manage_url = book(client, booking_event, date)["Location"].split("?")[0]
-    services.move_occurrence(occurrence=date, start=date.start, end=date.end, space=other)
+    changes.move_occurrence(occurrence=date, start=date.start, end=date.end, space=other)
     page = text(client.get(manage_url))
     assert "さくら市本町1-2-3" in page and "みなと町港2丁目5-8" not in page
 
@@ -522,10 +524,10 @@ def test_a_date_given_back_is_put_back_in_the_calendar(client, booking_event, da
     closure = ClosedDays.objects.create(
         first_day=D(2026, 12, 8), last_day=D(2026, 12, 8), message="点検日"
     )
-    services.sync_all_events()
+    sync_all_events()
     mail.outbox.clear()
     closure.delete()
-    services.sync_all_events()
+    sync_all_events()
     [message] = mail.outbox
     calendar = Calendar.from_ical(message.attachments[0][1])
     [vevent] = calendar.walk("VEVENT")

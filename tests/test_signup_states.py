@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from events import services
 from events.models import HOLDING_PLACES, Occurrence, SignUp, SignUpStatus
-from events.services import SignUpError
-from events.signup_tokens import new_form_key
+from events.signups import places, services
+from events.signups.services import SignUpError
+from events.signups.tokens import new_form_key
 from tests.conftest import weekly
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -66,11 +66,11 @@ class BookingMachine(RuleBasedStateMachine):
     def cancel(self, data):
         active = self.signups(*HOLDING_PLACES, SignUpStatus.WAITING)
         signup = data.draw(st.sampled_from(active))
-        free_before = services.places_left(occurrence=self.date)
+        free_before = places.places_left(occurrence=self.date)
         anyone_waiting = self.signups(SignUpStatus.WAITING)  # including those who let one lapse
         services.cancel_signup(signup=signup, now=self.now)
         if signup.status in HOLDING_PLACES and not anyone_waiting:
-            assert services.places_left(occurrence=self.date) == free_before + signup.party_size
+            assert places.places_left(occurrence=self.date) == free_before + signup.party_size
 
     @rule(data=st.data(), party=st.integers(min_value=1, max_value=3))
     @precondition(lambda self: self.signups(*HOLDING_PLACES, SignUpStatus.WAITING))
@@ -123,7 +123,7 @@ class BookingMachine(RuleBasedStateMachine):
             return
         line = self.line()
         if line:
-            assert line[0].party_size > services.places_left(occurrence=self.date)
+            assert line[0].party_size > places.places_left(occurrence=self.date)
 
 
 def test_booking_state_machine(make_event):

@@ -6,10 +6,11 @@ import datetime as dt
 import pytest
 import time_machine
 
-from events import services
+from events.changes import services as changes
 from events.models import Absence, ManageToken, Occurrence, SignUp, SignUpStatus
-from events.services import SignUpError
-from events.signup_tokens import new_form_key
+from events.signups import places, retention, services
+from events.signups.services import SignUpError
+from events.signups.tokens import new_form_key
 from tests.conftest import at, weekly
 
 D = dt.date
@@ -41,7 +42,7 @@ def test_places_are_confirmed_until_full_then_people_wait_in_order(date):
         ("う", "waiting"),
         ("え", "waiting"),
     ]
-    assert services.places_left(occurrence=date) == 1
+    assert places.places_left(occurrence=date) == 1
 
 
 def test_maybe_never_takes_a_place(make_event, date):
@@ -52,7 +53,7 @@ def test_maybe_never_takes_a_place(make_event, date):
     for _ in range(3):
         services.say_maybe(occurrence=maybe_date, form_key=new_form_key())
     assert SignUp.objects.filter(occurrence=maybe_date, status="confirmed").count() == 3
-    assert services.places_left(occurrence=maybe_date) == 1
+    assert places.places_left(occurrence=maybe_date) == 1
     with pytest.raises(SignUpError):
         services.say_maybe(occurrence=date, form_key=new_form_key())  # a booking-only date
 
@@ -95,7 +96,7 @@ def test_cancelling_offers_the_place_to_the_first_in_line(date):
     services.accept_offer(signup=waiting)
     waiting.refresh_from_db()
     assert waiting.status == SignUpStatus.CONFIRMED
-    assert services.places_left(occurrence=date) == 0
+    assert places.places_left(occurrence=date) == 0
 
 
 def test_nobody_skips_the_line_when_the_first_party_does_not_fit(date):
@@ -182,13 +183,13 @@ def test_growing_a_party_needs_free_places(date):
         services.change_party_size(signup=a, party_size=4)
     assert error.value.code == "full"
     services.change_party_size(signup=a, party_size=3)
-    assert services.places_left(occurrence=date) == 0
+    assert places.places_left(occurrence=date) == 0
 
 
 @pytest.mark.parametrize("when", ["cancelled", "past"])
 def test_no_sign_up_for_a_cancelled_or_past_date(date, when):
     if when == "cancelled":
-        services.cancel_occurrence(occurrence=date, message="お休みします")
+        changes.cancel_occurrence(occurrence=date, message="お休みします")
         now = at(2026, 12, 1, 9, 0)
     else:
         now = at(2026, 12, 8, 13, 0)
@@ -266,10 +267,10 @@ def test_personal_data_is_erased_after_the_retention_period_and_counts_stay(date
     )
     enrolled = enrol(family_class, "山田")
     with time_machine.travel(at(2027, 1, 7, 15, 59), tick=False):  # not 30 days yet
-        assert services.erase_personal_data() == 0
+        assert retention.erase_personal_data() == 0
     with time_machine.travel(at(2027, 1, 7, 16, 1), tick=False):
-        assert services.erase_personal_data() == 1
-        assert services.erase_personal_data() == 0  # idempotent
+        assert retention.erase_personal_data() == 1
+        assert retention.erase_personal_data() == 0  # idempotent
     booking = SignUp.objects.get(occurrence=date)
     assert (booking.nickname, booking.email, booking.note) == ("", "", "")
     assert booking.party_size == 2 and booking.status == "confirmed" and booking.erased_at
@@ -277,7 +278,7 @@ def test_personal_data_is_erased_after_the_retention_period_and_counts_stay(date
     enrolled.refresh_from_db()
     assert enrolled.phone == "090-0000-0000"  # the series ran until 2026-12-19: not yet
     with time_machine.travel(at(2027, 1, 18, 17, 0), tick=False):
-        assert services.erase_personal_data() == 1
+        assert retention.erase_personal_data() == 1
     enrolled.refresh_from_db()
     assert (enrolled.nickname, enrolled.phone, enrolled.relationship) == ("", "", "")
 
@@ -285,7 +286,7 @@ def test_personal_data_is_erased_after_the_retention_period_and_counts_stay(date
 def test_places_added_by_staff_go_at_once_to_the_people_waiting(date):
     book(date, 4, "あ")
     waiting = book(date, 2, "い")
-    services.set_capacity(occurrence=date, capacity=6)
+    changes.set_capacity(occurrence=date, capacity=6)
     waiting.refresh_from_db()
     assert waiting.status == SignUpStatus.OFFERED
 
@@ -313,6 +314,6 @@ def test_a_cancelled_enrolment_in_a_course_without_end_is_erased_in_time(family_
     signup = enrol(family_class, "山田")
     services.cancel_signup(signup=signup)
     with time_machine.travel(at(2026, 12, 31, 9, 1), tick=False):
-        assert services.erase_personal_data() == 1
+        assert retention.erase_personal_data() == 1
     signup.refresh_from_db()
     assert signup.phone == "" and signup.nickname == ""

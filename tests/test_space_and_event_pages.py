@@ -9,8 +9,8 @@ import time_machine
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 
+from events.changes.services import cancel_occurrence
 from events.models import Occurrence
-from events.services import cancel_occurrence
 from spaces.models import LiveStatus
 from tests.conftest import weekly
 

@@ -17,7 +17,7 @@ from events.models import (
     JoinMode,
     ScheduleRule,
 )
-from events.recurrence import site_zone
+from events.schedule.recurrence import site_zone
 from spaces.models import SpacePage
 
 pytestmark = pytest.mark.browser

@@ -9,10 +9,10 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
-from events import services
 from events.models import Occurrence, SignUp, SignUpStatus
-from events.recurrence import site_zone
-from events.signup_tokens import new_form_key
+from events.schedule.recurrence import site_zone
+from events.signups import services
+from events.signups.tokens import new_form_key
 from tests.conftest import weekly
 
 pytestmark = pytest.mark.browser

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from wagtail.fields import StreamField
 from wagtail.models import Locale, Page, Site
 
+from events.changes.services import cancel_occurrence, japanese_holidays
 from events.models import (
     Audience,
     ClosedDays,
@@ -26,8 +27,8 @@ from events.models import (
     OccurrenceStatus,
     ScheduleRule,
 )
-from events.recurrence import WEEKDAY_CODES
-from events.services import cancel_occurrence, japanese_holidays, sync_all_events
+from events.pages.models import sync_all_events
+from events.schedule.recurrence import WEEKDAY_CODES
 from ibasho.models import (
     ArticlePage,
     CentreSettings,

@@ -16,22 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from . import outbox, services
-from .admin_forms import AttendedForm, MonthForm, StaffBookingForm, StaffEnrolmentForm
-from .models import (
-    Absence,
-    EventPage,
-    JoinMode,
-    MessageStatus,
-    Occurrence,
-    OutboxMessage,
-    SignUp,
-    SignUpKind,
-    SignUpSource,
-    SignUpStatus,
-)
-from .recurrence import site_zone
-from .signup_tokens import new_form_key
+from ..messages import outbox
+from ..messages.models import MessageStatus, OutboxMessage
+from ..pages.models import EventPage
+from ..schedule.models import Occurrence
+from ..schedule.recurrence import site_zone
+from ..signups import places, services
+from ..signups.models import Absence, JoinMode, SignUp, SignUpKind, SignUpSource, SignUpStatus
+from ..signups.tokens import new_form_key
+from .forms import AttendedForm, MonthForm, StaffBookingForm, StaffEnrolmentForm
 
 event_permission_policy = PagePermissionPolicy(EventPage)
 
@@ -64,13 +57,6 @@ def _signups_of(occurrence):
     )
 
 
-def _in_line(signups):
-    """Waiting sign-ups in the order places go to them: an open offer first, then arrival order,
-    and those who let an offer pass at the back (as the services offer places)."""
-    waiting = [s for s in signups if s.status in (SignUpStatus.OFFERED, SignUpStatus.WAITING)]
-    return sorted(waiting, key=lambda s: (s.status != SignUpStatus.OFFERED, s.offer_lapsed))
-
-
 def day_sheet(occurrence):
     """Who is coming to one date, in the order the printed list shows it, with the totals."""
     signups = list(_signups_of(occurrence).active().order_by("queued_at", "pk"))
@@ -80,9 +66,9 @@ def day_sheet(occurrence):
     for signup in enrolments:
         signup.is_absent = signup.pk in absent
     confirmed = [s for s in bookings if s.status == SignUpStatus.CONFIRMED]
-    waiting = _in_line(bookings)
+    waiting = places.in_line(bookings)
     enrolled = [s for s in enrolments if s.status == SignUpStatus.CONFIRMED]
-    enrolments_waiting = _in_line(enrolments)
+    enrolments_waiting = places.in_line(enrolments)
     counted = [s.attended for s in bookings if s.attended is not None]
     return {
         "confirmed": confirmed,
@@ -111,7 +97,7 @@ def day_signups(request, occurrence_id):
         "event": event,
         "is_series": series,
         # A series counts its places over the whole course, a single date on the date.
-        "places_left": services.places_left(
+        "places_left": places.places_left(
             **({"event": event} if series else {"occurrence": occurrence})
         ),
         **day_sheet(occurrence),

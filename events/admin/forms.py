@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from . import services
-from .forms import SignUpBaseForm, too_long
-from .models import MAX_PARTY_SIZE, Occurrence, OccurrenceStatus
+from ..changes import services
+from ..schedule.models import Occurrence, OccurrenceStatus
+from ..signups.forms import SignUpBaseForm, too_long
+from ..signups.models import MAX_PARTY_SIZE
 
 
 class OccurrenceForm(WagtailAdminModelForm):
@@ -31,35 +32,19 @@ class OccurrenceForm(WagtailAdminModelForm):
         return data
 
     def save(self, commit=True):
-        occurrence = self.instance
-        original = Occurrence.objects.get(pk=occurrence.pk)
         data = self.cleaned_data
         try:
-            if data["status"] == OccurrenceStatus.CANCELLED and not original.is_cancelled:
-                return services.cancel_occurrence(occurrence=original, message=data["message"])
-            if (data["start"], data["end"], data["space"]) != (
-                original.start,
-                original.end,
-                original.space,
-            ):
-                moved = services.move_occurrence(
-                    occurrence=original,
-                    start=data["start"],
-                    end=data["end"],
-                    space=data["space"],
-                    message=data["message"],
-                )
-                return services.set_capacity(occurrence=moved, capacity=data["capacity"])
+            return services.change_date(
+                occurrence=self.instance,
+                cancelled=data["status"] == OccurrenceStatus.CANCELLED,
+                message=data["message"],
+                start=data["start"],
+                end=data["end"],
+                space=data["space"],
+                capacity=data["capacity"],
+            )
         except services.ScheduleError as error:
             raise forms.ValidationError(str(error), code=error.code) from error
-        original.status = data["status"]
-        if original.status == OccurrenceStatus.SCHEDULED:
-            original.cancel_reason = ""
-        original.message = data["message"]
-        original.edited = True
-        original.save()
-        # Places added go at once to the people waiting.
-        return services.set_capacity(occurrence=original, capacity=data["capacity"])
 
 
 # --- Sign-ups taken by staff ---------------------------------------------------------------------

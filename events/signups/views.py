@@ -1,140 +1,25 @@
-"""The `/events/` listing, an event page's dates, and the sign-up pages: the forms and the
-private manage page behind each sign-up's link."""
-
-import datetime as dt
-from itertools import groupby
+"""The sign-up pages: the forms of a date or a series, and the private manage page behind each
+sign-up's link. Thin views: parse a form, call a service, redirect to the private manage page
+or show the form again with a kind message and everything the person typed."""
 
 from django.conf import settings
-from django.core.paginator import Paginator
-from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.cache import add_never_cache_headers, set_response_etag
-from django.utils.http import http_date, urlencode
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
-from wagtail.models import Site
 
-from . import feeds, ical, notifications, services
-from .forms import (
-    BookingForm,
-    EnrolmentForm,
-    EventFilterForm,
-    LostLinksForm,
-    MaybeForm,
-    PartySizeForm,
-)
-from .i18n import pages_in_current_language
-from .models import (
-    EventIndexPage,
-    JoinMode,
-    Occurrence,
-    SignUp,
-    SignUpKind,
-    SignUpStatus,
-)
-from .recurrence import site_zone
-from .schema_org import event_data, to_json_ld
-from .signup_tokens import browser_key, hash_token, is_form_key, new_form_key
-
-PAGE_SIZE = 60
-
-
-def filtered_occurrences(form):
-    """Live occurrences in the form's range matching its filters, with what a listing shows."""
-    first, after = form.date_range()
-    zone = site_zone()
-    occurrences = Occurrence.objects.live().between(
-        dt.datetime.combine(first, dt.time.min, tzinfo=zone),
-        dt.datetime.combine(after, dt.time.min, tzinfo=zone),
-    )
-    return apply_filters(occurrences, form.cleaned_data)
-
-
-def apply_filters(occurrences, data):
-    """The filters of `/events/` (and its feed) on any set of occurrences."""
-    occurrences = occurrences.select_related("event", "space", "space__area").order_by(
-        "start", "pk"
-    )
-    return occurrences.filter(feeds.filter_q(data))
-
-
-def listing_context(request, *, index_page):
-    data = request.GET.copy()
-    data.setdefault("view", "week")  # so the form shows the view the page shows
-    form = EventFilterForm(data)
-    if not form.is_valid():
-        return {"filter_form": form, "filter_error": True, "days": []}
-    occurrences = filtered_occurrences(form)
-    page = Paginator(occurrences, PAGE_SIZE).get_page(request.GET.get("page"))
-    items = list(page.object_list)
-    events = pages_in_current_language({o.event for o in items})
-    spaces = pages_in_current_language({o.space for o in items if o.space})
-    for occurrence in items:
-        occurrence.display_event = events[occurrence.event_id]
-        occurrence.display_space = spaces.get(occurrence.space_id)
-    days = [
-        (day, list(group))
-        for day, group in groupby(
-            items, key=lambda o: timezone.localtime(o.start, site_zone()).date()
-        )
-    ]
-    base = {k: v for k, v in request.GET.items() if k not in ("date", "page") and v}
-    return {
-        "feed_url": feed_url(form.cleaned_data),
-        "filter_form": form,
-        "period": form.cleaned_data["view"],  # what the pager moves by: day, week or month
-        "days": days,
-        "page_obj": page,
-        "range_first": form.date_range()[0],
-        "range_last": form.date_range()[1] - dt.timedelta(days=1),
-        "previous_query": urlencode({**base, "date": form.step(-1).isoformat()}),
-        "next_query": urlencode({**base, "date": form.step(1).isoformat()}),
-        "current_query": urlencode({k: v for k, v in request.GET.items() if k != "page" and v}),
-    }
-
-
-def event_context(request, *, event, limit=12):
-    """An event page: its next dates (cancelled ones included, with their message)."""
-    occurrences = list(
-        Occurrence.objects.filter(event=event.source)
-        .upcoming()
-        .select_related("event", "space")
-        .order_by("start")[:limit]
-    )
-    spaces = pages_in_current_language(
-        {o.space for o in occurrences if o.space} | ({event.space} if event.space else set())
-    )
-    taken = dict(
-        SignUp.objects.filter(occurrence__in=occurrences, kind=SignUpKind.BOOKING)
-        .holding_places()
-        .values_list("occurrence")
-        .annotate(total=Sum("party_size"))
-    )
-    now = timezone.now()
-    for occurrence in occurrences:
-        occurrence.display_space = spaces.get(occurrence.space_id)
-        occurrence.open_for_signup = not occurrence.is_cancelled and occurrence.start > now
-        capacity = occurrence.effective_capacity
-        occurrence.places_left = (
-            None if capacity is None else max(capacity - taken.get(occurrence.pk, 0), 0)
-        )
-    source = event.source
-    return {
-        "feed_url": feed_url({"space": source.space.slug} if source.space_id else {}),
-        "occurrences": occurrences,
-        "display_space": spaces.get(event.space_id) if event.space_id else None,
-        "json_ld": to_json_ld(event_data(event, occurrences, request)),
-    }
-
-
-# --- Sign-ups ----------------------------------------------------------------------------------
-# Thin views: parse a form, call a service, redirect to the private manage page or show the
-# form again with a kind message and everything the person typed.
+from ..schedule.models import Occurrence
+from ..schedule.places import place_of, shows_address, shows_join_link
+from . import notifications, places, services
+from .calendar import signup_calendar
+from .forms import BookingForm, EnrolmentForm, LostLinksForm, MaybeForm, PartySizeForm
+from .links import manage_path
+from .models import JoinMode, SignUp
+from .tokens import browser_key, hash_token, is_form_key, new_form_key
 
 
 def _rate_limited(request, *, scope):
@@ -175,11 +60,6 @@ def _signup_response(request, event, template, context, status=200):
     return _private(TemplateResponse(request, template, context, status=status))
 
 
-def _manage_url(token, language):
-    with translation.override(language):
-        return reverse("signup-manage", kwargs={"token": token})
-
-
 def _take_signup(request, event, form, *, template, context, scope, create):
     """The POST path every sign-up form shares: rate limit, validation, honeypot, the service
     (which also writes the confirmation e-mail to the outbox), then the private page. Anything
@@ -200,7 +80,7 @@ def _take_signup(request, event, form, *, template, context, scope, create):
     except services.SignUpError as error:
         form.add_error(None, str(error))
         return _signup_response(request, event, template, context, status=409)
-    return redirect(_manage_url(token, language) + "?new=1")
+    return redirect(manage_path(token, language) + "?new=1")
 
 
 def _already_booked(request, occurrence, browser):
@@ -223,7 +103,7 @@ def signup(request, *, event, occurrence_id):
     if occurrence is None or source.join_mode not in (JoinMode.MAYBE, JoinMode.BOOKING):
         raise Http404
     template = "events/signup.html"
-    context = {"occurrence": occurrence, "places_left": services.places_left(occurrence=occurrence)}
+    context = {"occurrence": occurrence, "places_left": places.places_left(occurrence=occurrence)}
     browser = browser_key(request.META.get("CSRF_COOKIE"), f"date-{occurrence.pk}")
     if source.join_mode == JoinMode.MAYBE:
         form_class, extra = MaybeForm, {}
@@ -270,7 +150,7 @@ def enrolment(request, *, event):
         raise Http404
     template = "events/enrolment.html"
     dates = list(Occurrence.objects.filter(event=source).upcoming().order_by("start")[:20])
-    context = {"dates": dates, "places_left": services.places_left(event=source)}
+    context = {"dates": dates, "places_left": places.places_left(event=source)}
     if request.method != "POST":
         form = EnrolmentForm(initial={"form_key": new_form_key()})
         return _signup_response(request, event, template, {**context, "form": form})
@@ -364,9 +244,8 @@ def manage(request, token):
 def manage_context(signup, *, token, party_form):
     event = signup.event
     # A booked date may have moved to another room: its own place first.
-    space = (signup.occurrence and signup.occurrence.space) or event.space
+    space = place_of(signup.occurrence) if signup.occurrence_id else event.space
     space = space.localized if space is not None else None
-    confirmed = signup.status == SignUpStatus.CONFIRMED
     if signup.occurrence_id:
         dates = [signup.occurrence]
     else:
@@ -379,10 +258,8 @@ def manage_context(signup, *, token, party_form):
         "absent": absent,
         "space": space,
         # The exact place, and the join link, once a place is really theirs.
-        "show_address": space is not None and (space.address_is_public or confirmed),
-        "show_join_link": space is not None
-        and bool(space.online_join_url)
-        and (space.show_join_url or confirmed),
+        "show_address": shows_address(space, has_place=signup.has_place),
+        "show_join_link": shows_join_link(space, has_place=signup.has_place),
         "party_form": party_form,
     }
 
@@ -394,7 +271,7 @@ def manage_calendar(request, token):
     if signup is None:
         return _not_found(request)
     method = "PUBLISH" if signup.is_active else "CANCEL"
-    body = ical.signup_calendar(signup, request=request, method=method)
+    body = signup_calendar(signup, request=request, method=method)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="ibasho.ics"'
     return _private(response)
@@ -429,60 +306,3 @@ def lost_links(request):
             request, "events/lost_links.html", {"form": form, "sent": sent}, status=status
         )
     )
-
-
-# --- Calendar feeds ----------------------------------------------------------------------------
-
-BAD_FEED = _(
-    "This calendar address has a filter we don't understand. Please copy the address again "
-    "from the dates page."
-)
-
-
-def feed_url(filters):
-    """The calendar feed of what a page lists: `/events/feed.ics` with the same filters."""
-    query = {name: filters.get(name) for name in EventFilterForm.filter_fields}
-    query = urlencode({name: value for name, value in query.items() if value})
-    return reverse("events-feed") + (f"?{query}" if query else "")
-
-
-def feed(request):
-    """`/events/feed.ics`: the dates `/events/` lists for the same filters, from 30 days ago to
-    the end of the stored schedule; `discreet=1` for calendars a family shares."""
-    index_page = (
-        EventIndexPage.objects.live().filter(locale__language_code=translation.get_language())
-        or EventIndexPage.objects.live()
-    ).first()
-    if index_page is None:
-        raise Http404
-    form = EventFilterForm(request.GET)
-    discreet = request.GET.get("discreet", "")
-    if not form.is_valid() or discreet not in ("", "0", "1"):
-        return HttpResponse(BAD_FEED, status=400, content_type="text/plain; charset=utf-8")
-    discreet = discreet == "1"
-    data = feeds.load(form.cleaned_data)
-    # get_url(request): Wagtail finds the site's root paths once per request, not once per page
-    # (each a read of the shared cache).
-    entries, last_change = feeds.components(
-        data,
-        discreet=discreet,
-        url_for=lambda page: request.build_absolute_uri(page.get_url(request)),
-    )
-    site = Site.find_for_request(request)
-    site_name = site.site_name if site is not None else ""
-    name = _("Gatherings") if discreet else " | ".join(filter(None, [index_page.title, site_name]))
-    body = ical.build_feed(
-        entries,
-        name=name,
-        url="" if discreet else request.build_absolute_uri(index_page.url),
-        stamp=last_change,
-    )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="ibasho.ics"'
-    # Computed once here, so a copy from the page cache answers If-None-Match without hashing
-    # the body again.
-    set_response_etag(response)
-    # What a feed holds also moves on at midnight (see events.feeds), so it is "modified" then.
-    modified = max(filter(None, [last_change, data.today]))
-    response["Last-Modified"] = http_date(modified.timestamp())
-    return response

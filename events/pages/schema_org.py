@@ -5,6 +5,8 @@ import json
 
 from django.utils import timezone
 
+from ..schedule.places import shows_address
+
 EVENT_STATUS = {
     "scheduled": "https://schema.org/EventScheduled",
     "cancelled": "https://schema.org/EventCancelled",
@@ -14,7 +16,7 @@ EVENT_STATUS = {
 
 def place_data(space, request):
     data = {"@type": "Place", "name": space.title, "url": space.get_full_url(request)}
-    if space.address and space.address_is_public:
+    if space.address and shows_address(space):
         data["address"] = {
             "@type": "PostalAddress",
             "streetAddress": space.address,

@@ -1,12 +1,9 @@
-"""The outbox: e-mail that must not be lost.
+"""Sending outbox messages, once each.
 
-A message is a row written in the same transaction as the change that causes it. After the
-commit a task is queued for it at once (the fast path); whether or not that works, the periodic
-sweep sends every due row. A row is sent under its row lock and marked sent in the same
-transaction, so a duplicate task, two sweeps or a sweep racing the fast path send it once.
-
-What a row becomes at send time is decided in events/notifications.py: the mail is rendered
-then, from current data, or not at all when it is no longer needed ("skipped")."""
+A row is sent under its row lock and marked sent in the same transaction, so a duplicate task,
+two sweeps or a sweep racing the fast path send it once. What a row becomes at send time is
+decided by whoever registered its kind (events.messages.kinds): the mail is rendered then, from
+current data, or not at all when it is no longer needed ("skipped")."""
 
 import contextlib
 import datetime as dt
@@ -17,56 +14,15 @@ import time
 from django.conf import settings
 from django.core import mail
 from django.db import transaction
-from django.db.models import Min
 from django.utils import timezone
 
+from . import kinds
 from .models import MessageStatus, OutboxMessage
 
 logger = logging.getLogger(__name__)
 
 # An address the server refuses will be refused again: no point in retrying.
 PERMANENT_ERRORS = (smtplib.SMTPRecipientsRefused,)
-
-
-def queue(*, kind, signup=None, payload=None, to_address="", due_at=None, dedupe_key=""):
-    """Write one message in the caller's transaction; once it commits, a task tries to send it
-    at once if it is already due. With `dedupe_key`, a second call finds the first row."""
-    now = timezone.now()
-    due_at = due_at or now
-    fields = {
-        "kind": kind,
-        "signup": signup,
-        "payload": payload or {},
-        "to_address": to_address,
-        "due_at": due_at,
-        "next_attempt_at": due_at,
-    }
-    if dedupe_key:
-        message, created = OutboxMessage.objects.get_or_create(
-            dedupe_key=dedupe_key, defaults=fields
-        )
-        if not created:
-            return message
-    else:
-        message = OutboxMessage.objects.create(**fields)
-    if due_at <= now:
-        transaction.on_commit(lambda: enqueue(message.pk))
-    return message
-
-
-def enqueue(pk):
-    """The fast path: a task for one message. A broker that is down must not break what the
-    person was doing: the error's kind is logged and the sweep sends the message later."""
-    if not settings.IBASHO_OUTBOX_FAST_PATH:
-        return
-    from .tasks import deliver_message
-
-    try:
-        deliver_message.delay(pk)
-    except Exception as error:  # any broker or connection error
-        logger.warning(
-            "outbox message %s not queued (%s); the sweep will send it", pk, type(error).__name__
-        )
 
 
 def retry_delay(attempts):
@@ -84,8 +40,6 @@ def deliver(pk, *, now=None, connection=None):
     once. Only if the process dies between the SMTP server's "OK" and the commit is it sent
     again after recovery. Manage links minted for a mail that could not leave are rolled
     back with it."""
-    from . import notifications
-
     now = now or timezone.now()
     with transaction.atomic():
         message = (
@@ -95,7 +49,7 @@ def deliver(pk, *, now=None, connection=None):
             return None
         try:
             with transaction.atomic():
-                email = notifications.render(message, now=now)
+                email = kinds.render(message, now=now)
                 if email is not None:
                     email.connection = connection
                     email.send()
@@ -162,23 +116,3 @@ def send_due(*, now=None, limit=None, seconds=None):
     finally:
         _close_quietly(connection)
     return handled
-
-
-def retry(message):
-    """Staff: try a failed message again from the start."""
-    now = timezone.now()
-    updated = OutboxMessage.objects.filter(pk=message.pk, status=MessageStatus.FAILED).update(
-        status=MessageStatus.PENDING, attempts=0, next_attempt_at=max(now, message.due_at)
-    )
-    if updated:
-        transaction.on_commit(lambda: enqueue(message.pk))
-    return bool(updated)
-
-
-def oldest_due_age(now=None):
-    """How long the oldest message that should have left by now has been waiting, or None."""
-    now = now or timezone.now()
-    oldest = OutboxMessage.objects.filter(status=MessageStatus.PENDING, due_at__lte=now).aggregate(
-        oldest=Min("due_at")
-    )["oldest"]
-    return None if oldest is None else now - oldest

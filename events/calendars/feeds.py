@@ -30,10 +30,19 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from ..schedule.i18n import pages_in_current_language
+from ..schedule.listing import filter_q
+from ..schedule.models import Occurrence, OccurrenceStatus, Series
+from ..schedule.places import shows_address
+from ..schedule.recurrence import WEEKDAY_CODES, site_zone, start_of_day
 from . import ical
-from .i18n import pages_in_current_language
-from .models import EventPage, Occurrence, OccurrenceStatus, Series
-from .recurrence import WEEKDAY_CODES, site_zone, start_of_day
+
+
+# The pages a date points to, found through its relations: calendars sit below the event pages
+# (events.pages) and know spaces (another app) only by the relation "spaces.SpacePage".
+def related_pages(name):
+    return Occurrence._meta.get_field(name).related_model
+
 
 HISTORY = dt.timedelta(days=30)  # past dates stay a while, so they don't vanish abruptly
 CANCELLED_SHOWN_DAYS = 14  # cancelled dates of a series written out: today and the next 14 days
@@ -51,28 +60,6 @@ def listed_expression(q):
     if not q:
         return Value(True, output_field=BooleanField())
     return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
-
-
-def filter_q(data, *, event="event__", space="space__"):
-    """The filters of `/events/` as a Q on occurrences (the default) or on event pages
-    (`event=""`). The place filters look at the date's own space: a moved date is listed
-    where it now happens."""
-    q = Q()
-    if data.get("kind"):
-        q &= Q(**{f"{event}kind": data["kind"]})
-    if data.get("audience"):
-        q &= Q(**{f"{event}audience": data["audience"]})
-    if data.get("area"):
-        # An area includes the towns within it; slugs match across languages.
-        q &= Q(**{f"{space}area__slug": data["area"]}) | Q(
-            **{f"{space}area__parent__slug": data["area"]}
-        )
-    if data.get("space"):
-        # Translations keep the slug of the page they were made from.
-        q &= Q(**{f"{space}slug": data["space"]})
-    if data.get("organisation"):
-        q &= Q(**{f"{space}organisation": data["organisation"]})
-    return q
 
 
 def raw_rows(queryset):
@@ -179,7 +166,9 @@ def load(data, *, now=None):
     today = start_of_day(now or timezone.now())
     since = today - HISTORY
     live = Occurrence.objects.filter(event__live=True, end__gte=since)
-    selected = EventPage.objects.live().filter(filter_q(data, event="", space="space__"))
+    selected = (
+        related_pages("event").objects.live().filter(filter_q(data, event="", space="space__"))
+    )
     listed_q = filter_q(data)
     # Series of the events this feed lists, with their span in the window; regular dates are
     # counted here and never read.
@@ -224,12 +213,13 @@ def load(data, *, now=None):
         (s.event_id, s.key): s for s in Series.objects.filter(event_id__in=event_ids, key__in=keys)
     }
     # Only the columns a feed writes: building whole page objects cost more than the writing.
-    feed.sources = EventPage.objects.only(*EVENT_FIELDS).in_bulk(event_ids)
+    feed.sources = related_pages("event").objects.only(*EVENT_FIELDS).in_bulk(event_ids)
     feed.events = pages_in_current_language(feed.sources.values())
     space_ids = {o.space_id for o in exceptions if o.space_id}
     space_ids |= {e.space_id for e in feed.sources.values() if e.space_id}
-    space_model = Occurrence.space.field.related_model
-    sources = space_model.objects.select_related("area").only(*SPACE_FIELDS).in_bulk(space_ids)
+    sources = (
+        related_pages("space").objects.select_related("area").only(*SPACE_FIELDS).in_bulk(space_ids)
+    )
     feed.spaces = pages_in_current_language(sources.values())
     return feed
 
@@ -339,7 +329,7 @@ def describe(event, space, discreet, *, start=None, message="", title=None, url=
     else:
         title = event.title
     location = ""
-    if space is not None and space.address_is_public and space.address:
+    if shows_address(space) and space.address:
         location = space.address if discreet else f"{space.title}, {space.address}"
     elif space is not None:
         area = space.area.name if space.area_id else ""

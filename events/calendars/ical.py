@@ -8,7 +8,8 @@ How a date is known (`occurrence_identity`):
   RECURRENCE-ID, the start the rule gave it, which a move does not change;
 - any other date (a one-off event) is a VEVENT of its own, its UID the translation key and
   that start.
-Both are stored on the date when it is made and never change (see events.models.Series)."""
+Both are stored on the date when it is made and never change (see
+events.schedule.models.Series)."""
 
 import datetime as dt
 import functools
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Timezone
 
-from .recurrence import site_zone
+from ..schedule.recurrence import site_zone
 
 PRODID = "-//Ibasho//Ibasho//JA"
 CRLF = "\r\n"
@@ -42,9 +43,12 @@ def occurrence_uid(occurrence):
 
 def occurrence_component(occurrence, **fields):
     """One date as a VEVENT: an instance of its series (with RECURRENCE-ID) or a date of its
-    own. `fields`: title, location, description, url, cancelled (for this person)."""
+    own. `fields`: title, location, description, url, cancelled and tentative (for this
+    person)."""
     uid, recurrence_id = occurrence_identity(occurrence)
     cancelled = fields.pop("cancelled", False) or occurrence.is_cancelled
+    # TENTATIVE: in someone's own file, a date they have no confirmed place on.
+    tentative = fields.pop("tentative", False)
     if occurrence.is_cancelled:
         # Some calendar apps show a cancelled entry like any other: the title says it too, so
         # nobody sets out for a date that is not happening.
@@ -56,45 +60,9 @@ def occurrence_component(occurrence, **fields):
         "end": occurrence.end,
         "sequence": occurrence.sequence,
         "last_modified": occurrence.updated_at,
-        "status": "CANCELLED" if cancelled else "CONFIRMED",
+        "status": "CANCELLED" if cancelled else "TENTATIVE" if tentative else "CONFIRMED",
         **fields,
     }
-
-
-def signup_calendar(signup, *, request=None, method="PUBLISH", occurrences=None):
-    """The dates of one sign-up (the booked date, or every coming date of an enrolled series),
-    or just `occurrences` (a date that changed). The place is included only where the person
-    may see it. Bytes, CRLF line endings."""
-    from .models import Occurrence, SignUpStatus
-
-    event = signup.event
-    if occurrences is None and signup.occurrence_id:
-        occurrences = [signup.occurrence]
-    elif occurrences is None:
-        occurrences = Occurrence.objects.filter(event=event).upcoming().order_by("start")
-    confirmed = signup.status == SignUpStatus.CONFIRMED
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    url = request.build_absolute_uri(event.url) if request is not None else base + event.url
-    # The discreet title where staff set one: calendars are often shared.
-    title = event.localized.calendar_title
-    components = []
-    for occurrence in occurrences:
-        # The date's own place (a moved date may be elsewhere); the exact address only for
-        # someone with a place, where the space keeps it back.
-        space = occurrence.space or event.space
-        location = ""
-        if space is not None and (space.address_is_public or confirmed):
-            location = space.address or space.title
-        components.append(
-            occurrence_component(
-                occurrence,
-                title=title,
-                location=location,
-                url=url,
-                cancelled=method == "CANCEL",
-            )
-        )
-    return build_feed(components, name=title, method=method, subscription=False)
 
 
 # --- The writer --------------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 link and a calendar file.
 
 The `send_*` and `plan_*` functions are called inside the transaction of the change that
-causes the mail: they only write outbox rows (events/outbox.py). `render` turns a row into a
-mail when it is sent, from current data, or into nothing when the mail is no longer needed (a
-cancelled sign-up, an offer already taken, erased data). Manage links are minted at send time:
+causes the mail: they only write outbox rows (events.messages.outbox). The `render_*`
+functions, registered with the outbox for each kind below, turn a row into a mail when it is
+sent, from current data, or into nothing when the mail is no longer needed (a cancelled
+sign-up, an offer already taken, erased data). Manage links are minted at send time:
 the raw token of a link is never stored, only its hash (ManageToken)."""
 
 import datetime as dt
@@ -12,35 +13,18 @@ import datetime as dt
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 
-from . import ical, outbox
-from .models import (
-    Absence,
-    MessageKind,
-    MessageStatus,
-    Occurrence,
-    OutboxMessage,
-    SignUp,
-    SignUpKind,
-    SignUpStatus,
-)
-from .recurrence import site_zone
-
-
-def _absolute(path):
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
-def manage_link(token, language):
-    with translation.override(language):
-        return _absolute(reverse("signup-manage", kwargs={"token": token}))
+from ..messages import kinds, outbox
+from ..messages.models import MessageStatus, OutboxMessage
+from ..schedule.models import Occurrence
+from ..schedule.recurrence import site_zone
+from .calendar import signup_calendar
+from .links import manage_link, new_manage_link
+from .models import Absence, MessageKind, SignUp, SignUpKind, SignUpStatus
 
 
 def _fresh_link(signup, language=None):
-    from .services import new_manage_link
-
     return manage_link(new_manage_link(signup=signup), language or signup.language)
 
 
@@ -168,11 +152,6 @@ def replan_reminders(occurrences, *, now=None):
 # --- Rendering (at send time) ------------------------------------------------------------------
 
 
-def render(message, *, now):
-    """The mail a row stands for now, or None when it is no longer needed."""
-    return RENDERERS[message.kind](message, now)
-
-
 def _mail(template, context, *, language, to, calendar=None, method=None):
     with translation.override(language):
         subject = render_to_string(f"email/{template}_subject.txt", context).strip()
@@ -196,7 +175,7 @@ def _signup_mail(signup, template, context, *, method=None, occurrences=None):
         context = {"signup": signup, "event": signup.event.localized, **context}
         calendar = None
         if method:
-            calendar = ical.signup_calendar(signup, method=method, occurrences=occurrences)
+            calendar = signup_calendar(signup, method=method, occurrences=occurrences)
     return _mail(
         template,
         context,
@@ -285,10 +264,11 @@ def render_lost_links(message, now):
     return _mail("lost_links", {"links": links}, language=language, to=message.to_address)
 
 
-RENDERERS = {
-    MessageKind.CONFIRMATION: render_confirmation,
-    MessageKind.OFFER: render_offer,
-    MessageKind.DATES_CHANGED: render_dates_changed,
-    MessageKind.REMINDER: render_reminder,
-    MessageKind.LOST_LINKS: render_lost_links,
-}
+for kind, render in [
+    (MessageKind.CONFIRMATION, render_confirmation),
+    (MessageKind.OFFER, render_offer),
+    (MessageKind.DATES_CHANGED, render_dates_changed),
+    (MessageKind.REMINDER, render_reminder),
+    (MessageKind.LOST_LINKS, render_lost_links),
+]:
+    kinds.register(kind, label=kind.label, render=render)

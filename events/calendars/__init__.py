@@ -1,0 +1,1 @@
+"""Calendars: the iCalendar writer (one identity per date, forever) and the feeds."""

@@ -1,0 +1,1 @@
+"""Changes to dates: the one home of every workflow that changes a date, whoever asks."""

@@ -1,0 +1,1 @@
+"""The event pages people see (`/events/` and each event), their structured data and feed."""

@@ -1,0 +1,100 @@
+"""The `/events/` listing and the filters it shares with the calendar feeds."""
+
+import datetime as dt
+from itertools import groupby
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from .forms import EventFilterForm
+from .i18n import pages_in_current_language
+from .models import Occurrence
+from .recurrence import site_zone
+
+PAGE_SIZE = 60
+
+
+def filtered_occurrences(form):
+    """Live occurrences in the form's range matching its filters, with what a listing shows."""
+    first, after = form.date_range()
+    zone = site_zone()
+    occurrences = Occurrence.objects.live().between(
+        dt.datetime.combine(first, dt.time.min, tzinfo=zone),
+        dt.datetime.combine(after, dt.time.min, tzinfo=zone),
+    )
+    return apply_filters(occurrences, form.cleaned_data)
+
+
+def apply_filters(occurrences, data):
+    """The filters of `/events/` (and its feed) on any set of occurrences."""
+    occurrences = occurrences.select_related("event", "space", "space__area").order_by(
+        "start", "pk"
+    )
+    return occurrences.filter(filter_q(data))
+
+
+def listing_context(request, *, index_page):
+    data = request.GET.copy()
+    data.setdefault("view", "week")  # so the form shows the view the page shows
+    form = EventFilterForm(data)
+    if not form.is_valid():
+        return {"filter_form": form, "filter_error": True, "days": []}
+    occurrences = filtered_occurrences(form)
+    page = Paginator(occurrences, PAGE_SIZE).get_page(request.GET.get("page"))
+    items = list(page.object_list)
+    events = pages_in_current_language({o.event for o in items})
+    spaces = pages_in_current_language({o.space for o in items if o.space})
+    for occurrence in items:
+        occurrence.display_event = events[occurrence.event_id]
+        occurrence.display_space = spaces.get(occurrence.space_id)
+    days = [
+        (day, list(group))
+        for day, group in groupby(
+            items, key=lambda o: timezone.localtime(o.start, site_zone()).date()
+        )
+    ]
+    base = {k: v for k, v in request.GET.items() if k not in ("date", "page") and v}
+    return {
+        "feed_url": feed_url(form.cleaned_data),
+        "filter_form": form,
+        "period": form.cleaned_data["view"],  # what the pager moves by: day, week or month
+        "days": days,
+        "page_obj": page,
+        "range_first": form.date_range()[0],
+        "range_last": form.date_range()[1] - dt.timedelta(days=1),
+        "previous_query": urlencode({**base, "date": form.step(-1).isoformat()}),
+        "next_query": urlencode({**base, "date": form.step(1).isoformat()}),
+        "current_query": urlencode({k: v for k, v in request.GET.items() if k != "page" and v}),
+    }
+
+
+def filter_q(data, *, event="event__", space="space__"):
+    """The filters of `/events/` as a Q on occurrences (the default) or on event pages
+    (`event=""`). The place filters look at the date's own space: a moved date is listed
+    where it now happens."""
+    q = Q()
+    if data.get("kind"):
+        q &= Q(**{f"{event}kind": data["kind"]})
+    if data.get("audience"):
+        q &= Q(**{f"{event}audience": data["audience"]})
+    if data.get("area"):
+        # An area includes the towns within it; slugs match across languages.
+        q &= Q(**{f"{space}area__slug": data["area"]}) | Q(
+            **{f"{space}area__parent__slug": data["area"]}
+        )
+    if data.get("space"):
+        # Translations keep the slug of the page they were made from.
+        q &= Q(**{f"{space}slug": data["space"]})
+    if data.get("organisation"):
+        q &= Q(**{f"{space}organisation": data["organisation"]})
+    return q
+
+
+def feed_url(filters):
+    """The calendar feed of what a page lists: `/events/feed.ics` with the same filters."""
+    query = {name: filters.get(name) for name in EventFilterForm.filter_fields}
+    query = urlencode({name: value for name, value in query.items() if value})
+    return reverse("events-feed") + (f"?{query}" if query else "")

@@ -1,0 +1,27 @@
+"""Where a date happens, and who may know exactly where: the one home of that rule.
+
+A space either shows its address to everyone or keeps it (and its door instructions and join
+link) back until a place is confirmed (`SpacePage.address_is_public`, set by staff). Everyone
+else — a visitor, a calendar feed, schema.org data, someone who said "I might come", is
+waiting, has been offered a place or has cancelled — sees the area only. Feeds, calendar files,
+the manage page, a space's page and its structured data all ask `shows_address`."""
+
+
+def place_of(occurrence):
+    """The space a date happens at: its own (a date may move to another room), else its
+    event's; None online."""
+    return occurrence.space or occurrence.event.space
+
+
+def shows_address(space, *, has_place=False):
+    """May the exact address be shown? `has_place`: the reader's place is confirmed (see
+    events.signups.models.SignUp.has_place)."""
+    return space is not None and bool(space.address_is_public or has_place)
+
+
+def shows_join_link(space, *, has_place=False):
+    """May the link to join an online space be shown? The same rule, with the space's own
+    switch for the link."""
+    return (
+        space is not None and bool(space.online_join_url) and bool(space.show_join_url or has_place)
+    )

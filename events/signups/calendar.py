@@ -1,0 +1,48 @@
+"""One person's calendar file: the dates of their sign-up, for the manage page's download and
+e-mail attachments, written by the same writer as the feeds (events.calendars.ical)."""
+
+from django.conf import settings
+
+from ..calendars.ical import build_feed, occurrence_component
+from ..schedule.models import Occurrence
+from ..schedule.places import place_of, shows_address
+
+
+def signup_calendar(signup, *, request=None, method="PUBLISH", occurrences=None):
+    """The dates of one sign-up (the booked date, or every coming date of an enrolled series),
+    or just `occurrences` (a date that changed). Bytes, CRLF line endings.
+
+    Only a place that is really theirs (SignUp.has_place) is a confirmed entry with the exact
+    address; a "maybe", a place waited for or offered is a tentative entry with the area only,
+    and a cancelled sign-up (`method="CANCEL"`) takes the entries out again."""
+    event = signup.event
+    if occurrences is None and signup.occurrence_id:
+        occurrences = [signup.occurrence]
+    elif occurrences is None:
+        occurrences = Occurrence.objects.filter(event=event).upcoming().order_by("start")
+    has_place = signup.has_place
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    url = request.build_absolute_uri(event.url) if request is not None else base + event.url
+    # The discreet title where staff set one: calendars are often shared.
+    title = event.localized.calendar_title
+    components = []
+    for occurrence in occurrences:
+        space = place_of(occurrence)
+        location = ""
+        if shows_address(space, has_place=has_place):
+            location = space.address or space.title
+        elif space is not None:
+            location = ", ".join(
+                filter(None, [space.title, space.area.name if space.area_id else ""])
+            )
+        components.append(
+            occurrence_component(
+                occurrence,
+                title=title,
+                location=location,
+                url=url,
+                cancelled=method == "CANCEL",
+                tentative=not has_place,
+            )
+        )
+    return build_feed(components, name=title, method=method, subscription=False)

@@ -1,0 +1,200 @@
+"""Sign-ups: a "maybe", a booking for one date or an enrolment in a whole series, the private
+links to them and the dates a family will miss. What holds a place is decided here
+(`SignUp.holds_place`, `events.signups.places`)."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .tokens import hash_token
+
+
+class JoinMode(models.TextChoices):
+    JUST_COME = "just_come", _("Just come: no booking")
+    MAYBE = "maybe", _("“I might come”: an anonymous head count")
+    BOOKING = "booking", _("Booking required")
+    ENROLMENT = "enrolment", _("Enrolment in the whole series")
+
+
+MAX_PARTY_SIZE = 10
+
+
+class SignUpKind(models.TextChoices):
+    MAYBE = "maybe", _("I might come")
+    BOOKING = "booking", _("Booking")
+    ENROLMENT = "enrolment", _("Enrolment")
+
+
+class SignUpStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITING = "waiting", _("On the waiting list")
+    OFFERED = "offered", _("Offered a place")
+    PENDING = "pending", _("Waiting for the intake talk")
+    DECLINED = "declined", _("Not taken on")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Statuses that hold places: an offered place is kept for the person it was offered to.
+HOLDING_PLACES = [SignUpStatus.CONFIRMED, SignUpStatus.OFFERED]
+
+
+class SignUpSource(models.TextChoices):
+    WEB = "web", _("On the website")
+    STAFF = "staff", _("Entered by staff")
+
+
+class SignUpQuerySet(models.QuerySet):
+    def holding_places(self):
+        return self.filter(status__in=HOLDING_PLACES)
+
+    def waiting(self):
+        return self.filter(status=SignUpStatus.WAITING).order_by("queued_at", "pk")
+
+    def active(self):
+        return self.exclude(status__in=[SignUpStatus.CANCELLED, SignUpStatus.DECLINED])
+
+    def with_token(self, token):
+        """The sign-up behind a manage link, or none. Only hashes of links are stored."""
+        if not isinstance(token, str) or not 20 <= len(token) <= 100:
+            return self.none()
+        return self.filter(manage_tokens__token_hash=hash_token(token), erased_at__isnull=True)
+
+
+class SignUp(models.Model):
+    """A person's (or family's) intention to come: an anonymous "maybe", a booking for one date,
+    or an enrolment in a whole series. Personal fields are optional and erased after the
+    retention period; the row (and so the count) stays."""
+
+    event = models.ForeignKey("events.EventPage", on_delete=models.CASCADE, related_name="signups")
+    occurrence = models.ForeignKey(
+        "events.Occurrence",
+        verbose_name=_("date"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="signups",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=SignUpKind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=SignUpStatus.choices)
+    party_size = models.PositiveSmallIntegerField(_("number of people"), default=1)
+    nickname = models.CharField(_("nickname"), max_length=40, blank=True)
+    relationship = models.CharField(_("relationship"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    note = models.TextField(_("note to staff"), max_length=500, blank=True)
+    wants_reminder = models.BooleanField(_("reminder wanted"), default=False)
+    language = models.CharField(_("language"), max_length=8, default="ja")
+    source = models.CharField(
+        _("entered"), max_length=10, choices=SignUpSource.choices, default=SignUpSource.WEB
+    )
+    # The hash of the form's one-time key: a double click or a resubmitted form finds this row.
+    submission_key = models.CharField(max_length=64, blank=True, editable=False)
+    # A hash of the browser's CSRF secret and the date: the same browser booking the same date
+    # again is asked whether it is for someone else. Meaningless without the cookie; erased.
+    browser_key = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    queued_at = models.DateTimeField(_("in line since"), default=timezone.now)
+    # An offer that was not taken up in time: still on the list, but the next offer goes to
+    # someone else first.
+    offer_lapsed = models.BooleanField(_("let an offer pass"), default=False)
+    offer_expires_at = models.DateTimeField(_("offer open until"), null=True, blank=True)
+    attended = models.PositiveSmallIntegerField(_("people who came"), null=True, blank=True)
+    created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
+
+    objects = SignUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sign-up")
+        verbose_name_plural = _("sign-ups")
+        ordering = ["queued_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission_key"],
+                condition=~Q(submission_key=""),
+                name="signup_one_row_per_submission",
+            ),
+            models.CheckConstraint(
+                condition=Q(party_size__gte=1, party_size__lte=MAX_PARTY_SIZE),
+                name="signup_party_size_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=SignUpKind.ENROLMENT) | Q(occurrence__isnull=False),
+                name="signup_date_unless_enrolment",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=SignUpStatus.OFFERED) | Q(offer_expires_at__isnull=True),
+                name="signup_offer_expiry_only_when_offered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["occurrence", "status"], name="signup_occurrence_status"),
+            models.Index(fields=["event", "kind", "status"], name="signup_event_kind_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.display_name} ×{self.party_size}"
+
+    @property
+    def display_name(self):
+        if self.erased_at:
+            return _("(erased)")
+        return self.nickname or _("Anonymous")
+
+    @property
+    def is_active(self):
+        return self.status not in (SignUpStatus.CANCELLED, SignUpStatus.DECLINED)
+
+    @property
+    def has_place(self):
+        """The place is really theirs: a confirmed booking or enrolment. Not a "maybe" (a head
+        count, confirmed at once), a place waited for or offered, nor a cancelled one. Only
+        then are the exact address and a confirmed calendar entry given."""
+        return self.status == SignUpStatus.CONFIRMED and self.kind in (
+            SignUpKind.BOOKING,
+            SignUpKind.ENROLMENT,
+        )
+
+
+class ManageToken(models.Model):
+    """A private link to one sign-up. Each e-mail may carry a new one; all stay valid until the
+    sign-up's personal data is erased. Only the SHA-256 of the token is stored."""
+
+    signup = models.ForeignKey(SignUp, on_delete=models.CASCADE, related_name="manage_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("manage link")
+
+    def __str__(self):
+        return f"{self.signup_id}:{self.token_hash[:8]}"
+
+
+class Absence(models.Model):
+    """A family enrolled in a series says they will miss one date; the enrolment stays."""
+
+    signup = models.ForeignKey(SignUp, on_delete=models.CASCADE, related_name="absences")
+    occurrence = models.ForeignKey(
+        "events.Occurrence", on_delete=models.CASCADE, related_name="absences"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("absence")
+        constraints = [
+            models.UniqueConstraint(fields=["signup", "occurrence"], name="absence_once_per_date")
+        ]
+
+    def __str__(self):
+        return f"{self.signup} – {self.occurrence}"
+
+
+class MessageKind(models.TextChoices):
+    CONFIRMATION = "confirmation", _("Sign-up confirmation")
+    OFFER = "offer", _("Place offered")
+    DATES_CHANGED = "dates_changed", _("Dates cancelled or moved")
+    REMINDER = "reminder", _("Reminder")
+    LOST_LINKS = "lost_links", _("Lost links")

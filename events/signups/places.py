@@ -1,0 +1,92 @@
+"""The rules of places, in one home: how many are left on a date or in a series, the order of
+the waiting line, and whether a party fits. Every page that shows places, and every workflow
+that hands them out, asks here. (The workflows hold the lock of the scarce row: see
+events.signups.services.)"""
+
+from django.db.models import Sum
+
+from .models import HOLDING_PLACES, SignUp, SignUpKind, SignUpStatus
+
+
+def scope_of(signup):
+    """Where a sign-up's places come from: its date, or its event for an enrolment."""
+    if signup.occurrence_id is not None:
+        return {"occurrence": signup.occurrence}
+    return {"event": signup.event}
+
+
+def capacity(*, occurrence=None, event=None):
+    """The places on a date (its own number, else its event's), or in a series; None: no limit."""
+    return occurrence.effective_capacity if occurrence is not None else event.capacity
+
+
+def _holding(*, occurrence=None, event=None):
+    signups = SignUp.objects.holding_places()
+    if occurrence is not None:
+        return signups.filter(occurrence=occurrence, kind=SignUpKind.BOOKING)
+    return signups.filter(event=event, kind=SignUpKind.ENROLMENT)
+
+
+def places_taken(*, occurrence=None, event=None):
+    """People holding a place: confirmed, or offered one and not yet answered."""
+    scope = {"occurrence": occurrence, "event": event}
+    return _holding(**scope).aggregate(total=Sum("party_size"))["total"] or 0
+
+
+def left_of(limit, taken):
+    return None if limit is None else max(limit - taken, 0)
+
+
+def places_left(*, occurrence=None, event=None):
+    """Free places on a date (or in a series), or None when there is no limit."""
+    limit = capacity(occurrence=occurrence, event=event)
+    if limit is None:
+        return None
+    return left_of(limit, places_taken(occurrence=occurrence, event=event))
+
+
+def places_left_on(occurrences):
+    """{occurrence pk: places left or None} for many dates of booking events, in one query."""
+    taken = dict(
+        SignUp.objects.filter(
+            occurrence__in=occurrences, kind=SignUpKind.BOOKING, status__in=HOLDING_PLACES
+        )
+        .values_list("occurrence")
+        .annotate(total=Sum("party_size"))
+    )
+    return {o.pk: left_of(o.effective_capacity, taken.get(o.pk, 0)) for o in occurrences}
+
+
+# The waiting line: an open offer comes first (its place is held), then everyone waiting in
+# the order they joined; someone who let an offer pass goes to the back, without penalty.
+def line_position(signup):
+    """Sort key of a waiting or offered sign-up in its line."""
+    return (signup.status != SignUpStatus.OFFERED, signup.offer_lapsed, signup.queued_at, signup.pk)
+
+
+def everyone_waiting(*, occurrence=None, event=None):
+    """Everyone waiting (not yet offered), in line order."""
+    waiting = SignUp.objects.waiting()
+    if occurrence is not None:
+        waiting = waiting.filter(occurrence=occurrence)
+    else:
+        waiting = waiting.filter(event=event, kind=SignUpKind.ENROLMENT)
+    return waiting.order_by("offer_lapsed", "queued_at", "pk")
+
+
+def in_line(signups):
+    """The waiting and offered among `signups`, in line order (for lists staff print)."""
+    waiting = [s for s in signups if s.status in (SignUpStatus.OFFERED, SignUpStatus.WAITING)]
+    return sorted(waiting, key=line_position)
+
+
+def line_ahead(**scope):
+    """The line a newcomer joins behind. Someone who let an offer lapse is still offered the
+    next freed place when nobody else waits, but does not hold a free place back from others."""
+    return everyone_waiting(**scope).filter(offer_lapsed=False)
+
+
+def fits(party_size, **scope):
+    """Can a party of this size have places now, without going ahead of anyone in line?"""
+    left = places_left(**scope)
+    return left is None or (party_size <= left and not line_ahead(**scope).exists())

@@ -1,0 +1,411 @@
+"""Sign-up workflows: the places people take on dates and in series, the waiting line and its
+offers. Every workflow that can change who holds a place locks the scarce row first (the date,
+or the event for a series), then counts, then writes, all in one transaction. On SQLite the
+IMMEDIATE transactions serialise writers; on PostgreSQL the row lock does. The counting rules
+are in events.signups.places."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..schedule.models import Occurrence
+from . import notifications, tokens
+from .links import add_token
+from .models import (
+    HOLDING_PLACES,
+    Absence,
+    JoinMode,
+    SignUp,
+    SignUpKind,
+    SignUpSource,
+    SignUpStatus,
+)
+from .places import everyone_waiting, fits, places_left, scope_of
+
+# Test-only switch: the concurrency test turns locking off once to show that it catches races.
+LOCK_ROWS = True
+
+
+class SignUpError(Exception):
+    """A sign-up change that cannot be made; `code` says which, the message says it kindly."""
+
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code
+
+
+def _locked(queryset):
+    # Only the scarce row itself, not the page rows a select_related joins in; NO KEY UPDATE so
+    # that inserting a sign-up that points at it (a foreign key) never waits for the lock.
+    return queryset.select_for_update(of=("self",), no_key=True) if LOCK_ROWS else queryset
+
+
+def lock_place(*, occurrence=None, event=None):
+    """Lock the row whose places are scarce: the date, or the event for an enrolment."""
+    if occurrence is not None:
+        return _locked(Occurrence.objects.select_related("event")).get(pk=occurrence.pk)
+    # The page it was given: events.pages sits above this layer.
+    return _locked(type(event).objects).get(pk=event.pk)
+
+
+def _existing_submission(form_key):
+    return (
+        SignUp.objects.filter(submission_key=tokens.hash_token(form_key))
+        .select_related("occurrence", "event")
+        .first()
+    )
+
+
+DATE_CLOSED = {
+    "cancelled": gettext_lazy("This date has been cancelled, so sign-ups are closed. Sorry."),
+    "past": gettext_lazy("This date has already started or passed."),
+    "not_live": gettext_lazy("This event is no longer published."),
+}
+
+
+def _check_date_open(occurrence, now):
+    if reason := occurrence.signups_closed(now):
+        raise SignUpError(reason, str(DATE_CLOSED[reason]))
+
+
+def _create(form_key, **fields):
+    signup = SignUp.objects.create(
+        submission_key=tokens.hash_token(form_key), queued_at=timezone.now(), **fields
+    )
+    token = tokens.token_for(form_key)
+    add_token(signup, token)
+    return signup, token
+
+
+def say_maybe(*, occurrence, form_key, language="ja", now=None):
+    """ "I might come": an anonymous head count, never counted against places.
+    Returns (signup, manage token, created)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Locked like a booking, so that a double click finds the first row, never a duplicate.
+        occurrence = lock_place(occurrence=occurrence)
+        if found := _existing_submission(form_key):
+            return found, tokens.token_for(form_key), False
+        _check_date_open(occurrence, now)
+        if occurrence.event.join_mode != JoinMode.MAYBE:
+            raise SignUpError("wrong_kind", _("This date does not take “I might come”."))
+        signup, token = _create(
+            form_key,
+            event=occurrence.event,
+            occurrence=occurrence,
+            kind=SignUpKind.MAYBE,
+            status=SignUpStatus.CONFIRMED,
+            language=language,
+        )
+    return signup, token, True
+
+
+def book_place(
+    *,
+    occurrence,
+    form_key,
+    party_size=1,
+    nickname="",
+    email="",
+    note="",
+    wants_reminder=False,
+    language="ja",
+    source=SignUpSource.WEB,
+    browser_key="",
+    now=None,
+):
+    """Book a date: confirmed while places are left and nobody is waiting, otherwise on the
+    waiting list in arrival order. A repeated form (double click, back and resubmit) returns
+    the first booking. Returns (signup, manage token, created)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        occurrence = lock_place(occurrence=occurrence)
+        if found := _existing_submission(form_key):
+            return found, tokens.token_for(form_key), False
+        _check_date_open(occurrence, now)
+        if occurrence.event.join_mode == JoinMode.ENROLMENT:
+            # A course's places belong to the families enrolled in the whole series.
+            raise SignUpError(
+                "wrong_kind", _("This is a course: please add an enrolment for the series.")
+            )
+        if occurrence.event.join_mode != JoinMode.BOOKING and source == SignUpSource.WEB:
+            raise SignUpError("wrong_kind", _("This date takes no bookings."))
+        has_room = fits(party_size, occurrence=occurrence)
+        signup, token = _create(
+            form_key,
+            event=occurrence.event,
+            occurrence=occurrence,
+            kind=SignUpKind.BOOKING,
+            status=SignUpStatus.CONFIRMED if has_room else SignUpStatus.WAITING,
+            party_size=party_size,
+            nickname=nickname,
+            email=email,
+            note=note,
+            wants_reminder=wants_reminder,
+            language=language,
+            source=source,
+            browser_key=browser_key,
+        )
+        notifications.send_signup_confirmation(signup)
+        notifications.plan_reminders(signup, now=now)
+    return signup, token, True
+
+
+def enrol(
+    *,
+    event,
+    form_key,
+    party_size=1,
+    nickname="",
+    relationship="",
+    email="",
+    phone="",
+    note="",
+    wants_reminder=False,
+    language="ja",
+    source=SignUpSource.WEB,
+    now=None,
+):
+    """Enrol a family in a whole series (a family class). With an intake step the enrolment
+    waits for staff; otherwise it is confirmed while places are left, else waits in line."""
+    event = event.source
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = lock_place(event=event)
+        if found := _existing_submission(form_key):
+            return found, tokens.token_for(form_key), False
+        if event.join_mode != JoinMode.ENROLMENT and source == SignUpSource.WEB:
+            raise SignUpError("wrong_kind", _("This series takes no enrolments."))
+        if not event.live:
+            raise SignUpError("not_live", _("This event is no longer published."))
+        if event.intake_required:
+            status = SignUpStatus.PENDING
+        else:
+            has_room = fits(party_size, event=event)
+            status = SignUpStatus.CONFIRMED if has_room else SignUpStatus.WAITING
+        signup, token = _create(
+            form_key,
+            event=event,
+            kind=SignUpKind.ENROLMENT,
+            status=status,
+            party_size=party_size,
+            nickname=nickname,
+            relationship=relationship,
+            email=email,
+            phone=phone,
+            note=note,
+            wants_reminder=wants_reminder,
+            language=language,
+            source=source,
+        )
+        notifications.send_signup_confirmation(signup)
+        notifications.plan_reminders(signup, now=now)
+    return signup, token, True
+
+
+def relock(signup):
+    """Lock the scarce row of a sign-up, then re-read the sign-up under that lock."""
+    if signup.occurrence_id is not None:
+        lock_place(occurrence=signup.occurrence)
+    else:
+        lock_place(event=signup.event)
+    return SignUp.objects.select_related("occurrence", "event").get(pk=signup.pk)
+
+
+def offer_expiry(occurrence, now):
+    """An offer lasts at least IBASHO_OFFER_HOURS, but ends a little before the date starts
+    (IBASHO_OFFER_CUTOFF_HOURS); close to the date, it lasts until the start."""
+    longest = now + dt.timedelta(hours=settings.IBASHO_OFFER_HOURS)
+    if occurrence is None:
+        return longest
+    cutoff = occurrence.start - dt.timedelta(hours=settings.IBASHO_OFFER_CUTOFF_HOURS)
+    if cutoff <= now:
+        return occurrence.start
+    return min(longest, cutoff)
+
+
+def _offer_freed_places(signup, now, *, passing_over=None):
+    return offer_places(
+        event=signup.event, occurrence=signup.occurrence, now=now, passing_over=passing_over
+    )
+
+
+def offer_places(*, event, occurrence, now, passing_over=None):
+    """Offer free places to the first people waiting, in order, as long as their party fits.
+    Nobody is skipped: when the first party does not fit, nobody behind it is offered.
+    `passing_over` is someone whose offer just lapsed: not offered the same place again.
+    The caller holds the lock of the date (or of the event, for a series)."""
+    if not event.offer_places_automatically:
+        return []
+    if occurrence is not None and (occurrence.is_cancelled or occurrence.start <= now):
+        return []
+    scope = {"occurrence": occurrence} if occurrence is not None else {"event": event}
+    offered = []
+    left = places_left(**scope)
+    candidates = everyone_waiting(**scope)
+    if passing_over is not None:
+        candidates = candidates.exclude(pk=passing_over.pk)
+    for waiting in candidates:
+        if left is not None and waiting.party_size > left:
+            break
+        waiting.status = SignUpStatus.OFFERED
+        waiting.offer_expires_at = offer_expiry(occurrence, now)
+        waiting.save(update_fields=["status", "offer_expires_at", "updated_at"])
+        notifications.send_offer(waiting)
+        offered.append(waiting)
+        if left is not None:
+            left -= waiting.party_size
+    return offered
+
+
+def offer_waiting_places(*, event, now=None):
+    """After an event is published (its places may have grown): offer free places to the people
+    waiting, on each coming date with a waiting list, or in the series."""
+    now = now or timezone.now()
+    event = event.source
+    if event.join_mode == JoinMode.ENROLMENT:
+        with transaction.atomic():
+            offer_places(event=lock_place(event=event), occurrence=None, now=now)
+        return
+    dates = (
+        Occurrence.objects.filter(event=event, start__gt=now, signups__status=SignUpStatus.WAITING)
+        .distinct()
+        .order_by("start")
+    )
+    for occurrence in dates:
+        with transaction.atomic():
+            occurrence = lock_place(occurrence=occurrence)
+            offer_places(event=occurrence.event, occurrence=occurrence, now=now)
+
+
+def cancel_signup(*, signup, now=None):
+    """Cancel with one click, no reason asked. A freed place is offered to the next in line.
+    Cancelling twice is harmless. Returns the sign-ups offered a place."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        signup = relock(signup)
+        if not signup.is_active:
+            return []
+        signup.status = SignUpStatus.CANCELLED
+        signup.offer_expires_at = None
+        signup.cancelled_at = now
+        signup.save(update_fields=["status", "offer_expires_at", "cancelled_at", "updated_at"])
+        # A held place frees up; a waiting party leaving may let the one behind it fit.
+        return _offer_freed_places(signup, now)
+
+
+def change_party_size(*, signup, party_size, now=None):
+    """Change how many people come. Growing needs free places (and nobody waiting ahead);
+    shrinking frees places for the next in line."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        signup = relock(signup)
+        if not signup.is_active or signup.kind == SignUpKind.MAYBE:
+            raise SignUpError("inactive", _("This sign-up can no longer be changed."))
+        if signup.occurrence is not None:
+            _check_date_open(signup.occurrence, now)
+        growth = party_size - signup.party_size
+        if growth > 0 and signup.status in HOLDING_PLACES and not fits(growth, **scope_of(signup)):
+            raise SignUpError(
+                "full",
+                _("There are not enough places left for %(count)d people.") % {"count": party_size},
+            )
+        signup.party_size = party_size
+        signup.save(update_fields=["party_size", "updated_at"])
+        # Fewer places held, or a smaller party now first in line, may let someone in.
+        return _offer_freed_places(signup, now)
+
+
+def accept_offer(*, signup, now=None):
+    """Take an offered place with one click. A place that is simply free (the offer passed on
+    and nobody else took it) can be taken the same way."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        signup = relock(signup)
+        if signup.occurrence is not None:
+            _check_date_open(signup.occurrence, now)
+        if signup.status == SignUpStatus.OFFERED and signup.offer_expires_at > now:
+            pass
+        elif signup.status == SignUpStatus.WAITING and signup.offer_lapsed:
+            if not fits(signup.party_size, **scope_of(signup)):
+                raise SignUpError("gone", _("Sorry, the place has gone to someone else."))
+        else:
+            raise SignUpError("no_offer", _("There is no place to accept right now."))
+        signup.status = SignUpStatus.CONFIRMED
+        signup.offer_expires_at = None
+        signup.offer_lapsed = False
+        signup.save(update_fields=["status", "offer_expires_at", "offer_lapsed", "updated_at"])
+        return signup
+
+
+def decline_offer(*, signup, now=None):
+    """ "Not this time": the person stops waiting for this date (or series) and the place goes
+    to the next in line. No mark against them anywhere else."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        signup = relock(signup)
+        if signup.status != SignUpStatus.OFFERED:
+            return []
+        signup.status = SignUpStatus.CANCELLED
+        signup.offer_expires_at = None
+        signup.cancelled_at = now
+        signup.save(update_fields=["status", "offer_expires_at", "cancelled_at", "updated_at"])
+        return _offer_freed_places(signup, now)
+
+
+def _lapse(signup, now):
+    signup.status = SignUpStatus.WAITING
+    signup.offer_expires_at = None
+    signup.offer_lapsed = True
+    signup.queued_at = now
+    signup.save(
+        update_fields=["status", "offer_expires_at", "offer_lapsed", "queued_at", "updated_at"]
+    )
+
+
+def expire_offers(*, now=None):
+    """Periodic: offers not taken up in time pass on to the next in line. Idempotent.
+    Returns the sign-ups newly offered a place."""
+    now = now or timezone.now()
+    offered = []
+    due = SignUp.objects.filter(status=SignUpStatus.OFFERED, offer_expires_at__lte=now)
+    for signup in due.select_related("occurrence", "event"):
+        with transaction.atomic():
+            signup = relock(signup)
+            if signup.status != SignUpStatus.OFFERED or signup.offer_expires_at > now:
+                continue  # taken up, or handled by another worker meanwhile
+            _lapse(signup, now)
+            offered += _offer_freed_places(signup, now, passing_over=signup)
+    return offered
+
+
+def decide_enrolment(*, signup, accept, now=None):
+    """Staff, after the intake talk: take the family on (if places allow, else they wait in
+    line) or not."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        signup = relock(signup)
+        if signup.status != SignUpStatus.PENDING:
+            raise SignUpError("not_pending", _("This enrolment is not waiting for a decision."))
+        if not accept:
+            signup.status = SignUpStatus.DECLINED
+        else:
+            has_room = fits(signup.party_size, event=signup.event)
+            signup.status = SignUpStatus.CONFIRMED if has_room else SignUpStatus.WAITING
+            signup.queued_at = now
+        signup.save(update_fields=["status", "queued_at", "updated_at"])
+        return signup
+
+
+def report_absence(*, signup, occurrence, now=None):
+    """A family enrolled in a series will miss one date; the enrolment stays."""
+    now = now or timezone.now()
+    if signup.kind != SignUpKind.ENROLMENT or not signup.is_active:
+        raise SignUpError("inactive", _("This enrolment is not active."))
+    if occurrence.event_id != signup.event_id or occurrence.start <= now:
+        raise SignUpError("past", _("This date has already started or passed."))
+    Absence.objects.get_or_create(signup=signup, occurrence=occurrence)
