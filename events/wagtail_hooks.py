@@ -13,6 +13,7 @@ from wagtail.permissions import register_permission_policy
 
 from .admin import views as admin_views
 from .admin.forms import OccurrenceForm
+from .changes.services import ScheduleError
 from .pages.models import sync_all_events
 from .schedule.models import ClosedDays, Occurrence
 
@@ -53,6 +54,16 @@ class OccurrenceIndexView(generic.IndexView):
 
 
 class OccurrenceEditView(generic.EditView):
+    def form_valid(self, form):
+        # A change the schedule refuses (a date already passed, a closed day…) is said on the
+        # form, which keeps what staff typed; nothing was changed.
+        try:
+            return super().form_valid(form)
+        except ScheduleError as error:
+            form.add_error(None, str(error))
+            self.produced_error_message = str(error)
+            return self.form_invalid(form)
+
     @cached_property
     def header_buttons(self):
         return signups_button(HeaderButton, self.object, self.request.user)

@@ -32,19 +32,17 @@ class OccurrenceForm(WagtailAdminModelForm):
         return data
 
     def save(self, commit=True):
+        """Raises ScheduleError for a change that cannot be made (the edit view shows it)."""
         data = self.cleaned_data
-        try:
-            return services.change_date(
-                occurrence=self.instance,
-                cancelled=data["status"] == OccurrenceStatus.CANCELLED,
-                message=data["message"],
-                start=data["start"],
-                end=data["end"],
-                space=data["space"],
-                capacity=data["capacity"],
-            )
-        except services.ScheduleError as error:
-            raise forms.ValidationError(str(error), code=error.code) from error
+        return services.change_date(
+            occurrence=self.instance,
+            cancelled=data["status"] == OccurrenceStatus.CANCELLED,
+            message=data["message"],
+            start=data["start"],
+            end=data["end"],
+            space=data["space"],
+            capacity=data["capacity"],
+        )
 
 
 # --- Sign-ups taken by staff ---------------------------------------------------------------------
