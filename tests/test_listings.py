@@ -156,3 +156,28 @@ def test_listings_take_a_fixed_number_of_queries(
         assert count(url) == queries, url
     with django_assert_max_num_queries(20):
         client.get("/events/?view=month")
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+@pytest.mark.parametrize("view", ["day", "week", "month"])
+def test_the_pager_never_links_to_a_date_the_listing_refuses(
+    client, schedule, en_locale, view, prefix
+):
+    today = D(2026, 12, 1)
+    for start in (today - dt.timedelta(days=366 * 3), today + dt.timedelta(days=366 * 3)):
+        url = f"{prefix}/events/?view={view}&date={start.isoformat()}"
+        for _step in range(3):  # walk outwards from the edge, as a visitor clicking would
+            page = client.get(url)
+            assert page.status_code == 200, url
+            links = BeautifulSoup(page.content, "html.parser").select(".pager a")
+            assert links, url
+            for link in links:
+                assert client.get(f"{prefix}/events/{link['href']}").status_code == 200, link
+            outward = "prev" if start < today else "next"
+            further = [a for a in links if a.get("rel") == [outward]]
+            if not further:
+                break
+            url = f"{prefix}/events/{further[0]['href']}"
+    # One day further is refused, kindly.
+    assert client.get(f"{prefix}/events/?date=2023-11-28").status_code == 400
+    assert client.get(f"{prefix}/events/?date=2029-12-04").status_code == 400

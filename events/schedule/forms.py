@@ -68,9 +68,16 @@ class EventFilterForm(forms.Form):
         """Whether the query string sets a filter (even one that turns out invalid)."""
         return any(self[name].value() for name in self.filter_fields)
 
+    # How far from today the listing goes, either way.
+    REACH_DAYS = 366 * 3
+
+    @classmethod
+    def within_reach(cls, day):
+        return abs((day - timezone.localdate()).days) <= cls.REACH_DAYS
+
     def clean_date(self):
         day = self.cleaned_data["date"]
-        if day and abs((day - timezone.localdate()).days) > 366 * 3:
+        if day and not self.within_reach(day):
             raise forms.ValidationError(_("Please choose a date within three years of today."))
         return day
 
@@ -92,10 +99,11 @@ class EventFilterForm(forms.Form):
         return day, day + dt.timedelta(days=7)
 
     def step(self, direction):
-        """The `date` of the previous (-1) or next (+1) page of the same view."""
+        """The `date` of the previous (-1) or next (+1) page of the same view, or None past the
+        dates the listing accepts (so no page links to one it would refuse)."""
         first, after = self.date_range()
         if self.cleaned_data["view"] == "month":
-            if direction > 0:
-                return after
-            return (first - dt.timedelta(days=1)).replace(day=1)
-        return first + (after - first) * direction
+            day = after if direction > 0 else (first - dt.timedelta(days=1)).replace(day=1)
+        else:
+            day = first + (after - first) * direction
+        return day if self.within_reach(day) else None

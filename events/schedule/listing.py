@@ -65,10 +65,14 @@ def listing_context(request, *, index_page):
         "page_obj": page,
         "range_first": form.date_range()[0],
         "range_last": form.date_range()[1] - dt.timedelta(days=1),
-        "previous_query": urlencode({**base, "date": form.step(-1).isoformat()}),
-        "next_query": urlencode({**base, "date": form.step(1).isoformat()}),
+        "previous_query": step_query(base, form.step(-1)),
+        "next_query": step_query(base, form.step(1)),
         "current_query": urlencode({k: v for k, v in request.GET.items() if k != "page" and v}),
     }
+
+
+def step_query(base, day):
+    return urlencode({**base, "date": day.isoformat()}) if day is not None else ""
 
 
 def filter_q(data, *, event="event__", space="space__"):
