@@ -13,7 +13,7 @@ class IbashoConfig(AppConfig):
 
         from events.schedule.models import occurrences_changed
 
-        from .page_cache import invalidate_on_write, invalidate_pages
+        from .page_cache import invalidate_dates, invalidate_on_write, invalidate_pages
 
         for name, signal in [
             ("post-save", post_save),
@@ -25,6 +25,6 @@ class IbashoConfig(AppConfig):
             ("published", page_published),
             ("unpublished", page_unpublished),
             ("moved", post_page_move),
-            ("dates", occurrences_changed),
         ]:
             signal.connect(invalidate_pages, dispatch_uid=f"ibasho-page-cache-{name}")
+        occurrences_changed.connect(invalidate_dates, dispatch_uid="ibasho-page-cache-dates")

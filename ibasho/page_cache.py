@@ -5,9 +5,15 @@ that is open today should not wait for that. Public pages are kept in the shared
 production) keyed by host and full path, which already carries the language and the filters.
 
 Freshness, without breaking the no-cookie rule:
-- every entry belongs to a *generation*; any write that can change a public page (publish, a
-  date, a live status, a snippet, the site settings) starts a new generation, so old entries
-  are never served again;
+- every entry depends on a few *scopes*, each with a generation: "site" (everything: a page
+  published, a snippet, the site settings), "dates" (what lists dates: home, listings, feeds),
+  and one event's or one space's own scope ("event:<translation key>"). A write starts new
+  generations for the scopes it touches, so the entries that show it are never served again
+  and the others stay: a "maybe" on one date drops its event, its space, the listings, feeds
+  and home, not an unrelated space or an awareness page. An event or space page depends on
+  "site" and its own scopes; an awareness page on "site" alone; any other page on "site" and
+  "dates". A page's scopes are read before it is rendered (`before_serve_page`, see
+  ibasho/wagtail_hooks.py), so a write committed while it renders drops it;
 - an entry never outlives the next moment a page could change by the clock alone: the next
   start or end of a date, the end of a live status, local midnight ("today" moves on);
 - only anonymous GETs are served from it, and only responses that set no cookie, do not vary
@@ -16,9 +22,9 @@ Freshness, without breaking the no-cookie rule:
 
 Cheap for big responses (a calendar feed is hundreds of kilobytes): each process keeps the
 entries it served recently in memory (`IBASHO_PAGE_CACHE_MEMORY_BYTES`), so a request costs one
-small read of the generation from the shared cache. Beside each stored body is a small *meta*
-record (generation, expiry, validators): a client that already has the entry gets its 304 from
-that alone, and the shared cache is asked for a body once per process and generation.
+small read of its scope generations from the shared cache. Beside each stored body is a small
+*meta* record (generations, expiry, validators): a client that already has the entry gets its
+304 from that alone, and the shared cache is asked for a body once per process and version.
 
 Where it runs: PageCacheMiddleware is the outermost middleware, so a stored response already
 carries every header the site adds (security headers, ETag, Content-Length). The WSGI
@@ -47,12 +53,19 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import cc_delim_re, get_conditional_response
 from django.utils.http import parse_http_date_safe
+from wagtail.models import Page
 
+from events.pages.models import EventPage
 from events.schedule.models import Occurrence
 from events.schedule.recurrence import start_of_day
-from spaces.models import LiveStatus
+from events.signups.models import SignUp
+from spaces.directory import LiveStatus
+from spaces.pages import SpacePage
 
-GENERATION_KEY = "ibasho:pages:generation"
+from .models import ArticlePage, LearnIndexPage
+
+GENERATION_KEY = "ibasho:pages:generation"  # the "site" scope's; others add ":<scope>"
+SITE, DATES = "site", "dates"
 # Paths that are never pages: the admin, sign-in, health, files.
 SKIPPED_PREFIXES = ("/admin/", "/accounts/", "/en/accounts/", "/my/", "/en/my/", "/healthz")
 SKIPPED_PREFIXES += ("/documents/",)
@@ -78,33 +91,34 @@ VALIDATOR_HEADERS = ("ETag", "Last-Modified", "Cache-Control", "Expires", "Vary"
 
 
 class MemoryCache:
-    """Entries this process served recently, by key and generation, at most `limit` bytes of
-    bodies (least recently used go first). Values are never changed: callers copy them."""
+    """Entries this process served recently, by key, at most `limit` bytes of bodies (least
+    recently used go first). Each entry says which scope generations it was made under; the
+    caller checks them. Values are never changed: callers copy them."""
 
     def __init__(self):
         self.entries = OrderedDict()
         self.size = 0
         self.lock = threading.Lock()
 
-    def get(self, key, generation):
+    def get(self, key):
         with self.lock:
             entry = self.entries.get(key)
-            if entry is None or entry[0] != generation:
+            if entry is None:
                 return None
             self.entries.move_to_end(key)
-            return entry[1]
+            return entry[0]
 
-    def put(self, key, generation, value, *, size, limit):
+    def put(self, key, value, *, size, limit):
         if size > limit // 4:
             return  # one page must not push out everything else
         with self.lock:
             old = self.entries.pop(key, None)
             if old is not None:
-                self.size -= old[2]
-            self.entries[key] = (generation, value, size)
+                self.size -= old[1]
+            self.entries[key] = (value, size)
             self.size += size
             while self.size > limit:
-                _key, (_generation, _value, dropped) = self.entries.popitem(last=False)
+                _key, (_value, dropped) = self.entries.popitem(last=False)
                 self.size -= dropped
 
     def clear(self):
@@ -116,26 +130,118 @@ class MemoryCache:
 memory = MemoryCache()
 
 
+def scope_key(scope):
+    return GENERATION_KEY if scope == SITE else f"{GENERATION_KEY}:{scope}"
+
+
+def generations(scopes):
+    """{scope: its current generation}, in one read of the shared cache. A scope the cache has
+    lost (evicted, restarted) starts a new random one, so old entries never come back."""
+    keys = {scope_key(scope): scope for scope in scopes}
+    # A copy: django-redis answers an outage with one shared empty dict.
+    found = dict(cache.get_many(list(keys)))
+    current, started = {}, {}
+    for key, scope in keys.items():
+        if found.get(key) is None:
+            found[key] = started[key] = secrets.token_hex(8)
+        current[scope] = found[key]
+    if started:
+        cache.set_many(started, timeout=None)
+    return current
+
+
+def bump(scopes):
+    """New generations for these scopes: the entries made under the old ones are dropped."""
+    cache.set_many({scope_key(scope): secrets.token_hex(8) for scope in scopes}, timeout=None)
+
+
 def bump_generation():
-    """Invalidate every cached page. Safe to call often; a new random token, so a cache that
-    lost the key can never bring old entries back to life."""
-    token = secrets.token_hex(8)
-    cache.set(GENERATION_KEY, token, timeout=None)
-    return token
+    """Invalidate every cached page."""
+    bump([SITE])
+
+
+def invalidate(scopes):
+    """Drop the cached pages of these scopes once the transaction commits (at once outside
+    one). A page rendered from the old data before the commit was stored under the old
+    generations, so it is dropped too; and nothing is written to the cache while a row lock
+    is held. `scopes` may be a function, called after the commit (it may query)."""
+    transaction.on_commit(lambda: bump(scopes() if callable(scopes) else scopes))
 
 
 def invalidate_pages(**kwargs):
-    """Signal receiver: drop cached pages once the transaction commits (at once outside one).
-    A page rendered from the old data before the commit was stored under the old generation,
-    so it is dropped too; and nothing is written to the cache while a row lock is held."""
-    transaction.on_commit(bump_generation)
+    """Signal receiver (publish, unpublish, move): every page may have changed (menus)."""
+    invalidate([SITE])
 
 
-def invalidate_on_write(sender, **kwargs):
+def page_scopes(pks):
+    """The scopes of the event and space pages with these pks: by translation key, so that
+    every language of a page has the same scope."""
+    keys = Page.objects.filter(pk__in={pk for pk in pks if pk}).values_list(
+        "content_type__model", "translation_key"
+    )
+    return {f"{'event' if model == 'eventpage' else 'space'}:{key}" for model, key in keys}
+
+
+def write_scopes(instance):
+    """What a written row can change: a function giving its scopes after the commit, or None
+    for "anything" (the site scope)."""
+    if isinstance(instance, Occurrence):
+        pks = [instance.event_id, instance.space_id]
+        return lambda: {DATES, *page_scopes([*pks, _space_of_event(instance.event_id)])}
+    if isinstance(instance, SignUp):
+        pks = [instance.event_id, _space_of_date(instance.occurrence_id)]
+        return lambda: {DATES, *page_scopes(pks)}
+    if isinstance(instance, LiveStatus):
+        return lambda: {DATES, *page_scopes([instance.space_id])}
+    return None
+
+
+def _space_of_event(event_id):
+    return EventPage.objects.filter(pk=event_id).values_list("space_id", flat=True).first()
+
+
+def _space_of_date(occurrence_id):
+    if occurrence_id is None:
+        return None
+    return Occurrence.objects.filter(pk=occurrence_id).values_list("space_id", flat=True).first()
+
+
+def invalidate_on_write(sender, instance=None, **kwargs):
     """post_save / post_delete / m2m_changed receiver for every model."""
     meta = sender._meta
-    if meta.app_label in PUBLIC_DATA_APPS and meta.label_lower not in NOT_PUBLIC_DATA:
-        invalidate_pages()
+    if meta.app_label not in PUBLIC_DATA_APPS or meta.label_lower in NOT_PUBLIC_DATA:
+        return
+    scopes = write_scopes(instance) if instance is not None else None
+    invalidate(scopes if scopes is not None else [SITE])
+
+
+def invalidate_dates(sender, event, spaces=(), **kwargs):
+    """occurrences_changed receiver: dates of one event were written in bulk or moved."""
+    event_id, space_ids = event.pk, [event.space_id, *spaces]
+    invalidate(lambda: {DATES, *page_scopes([event_id, *space_ids])})
+
+
+def scopes_for_page(page):
+    """What a served page shows, for its entry (see the module docstring); None: the default
+    ("site" and "dates")."""
+    if isinstance(page, EventPage):
+        return {f"event:{page.translation_key}", *page_scopes([page.space_id])}
+    if isinstance(page, SpacePage):
+        return {f"space:{page.translation_key}"}
+    if isinstance(page, ArticlePage | LearnIndexPage):
+        return set()
+    return None
+
+
+def narrow_to_page(request, page):
+    """before_serve_page: an event, space or awareness page depends on its own scopes rather
+    than on every date. Read now, before it renders."""
+    if not hasattr(request, "page_cache_generations"):
+        return
+    scopes = scopes_for_page(page)
+    if scopes is not None:
+        site = request.page_cache_generations[SITE]
+        request.page_cache_generations = {SITE: site, **generations(scopes)}
 
 
 def next_change(now):
@@ -153,25 +259,25 @@ def next_change(now):
 
 
 def lookup(request):
-    """(key, generation, answer) for a cacheable request. `answer` is the stored page or a 304
-    for a client that has it, or None when the page must be rendered (and may then be stored
-    under `key` and `generation`)."""
+    """(key, answer) for a cacheable request. `answer` is the stored page or a 304 for a client
+    that has it, or None when the page must be rendered (and may then be stored under `key`).
+    One read of the shared cache for the scopes, one more for a body this process lacks."""
     key = key_for(request)
-    generation = cache.get(GENERATION_KEY) or bump_generation()
-    # (expires, validators, response or None): this process's copy, or the small record
-    held = memory.get(key, generation)
+    # (scope generations, expires, validators, response or None): this process's copy, or the
+    # small record
+    held = memory.get(key)
     if held is None:
         meta = cache.get(key + ":meta")
-        if meta is not None and meta[0] == generation:
-            held = (meta[1], meta[2], None)
-    if held is None or held[0] <= timezone.now():
-        return key, generation, None
-    return key, generation, answer(request, key, generation, held)
+        if meta is not None:
+            held = (*meta, None)
+    if held is None or held[1] <= timezone.now() or generations(held[0]) != held[0]:
+        return key, None
+    return key, answer(request, key, held)
 
 
-def answer(request, key, generation, held):
+def answer(request, key, held):
     """The stored response, a 304 when the client has it, or None."""
-    expires, validators, response = held
+    made_under, expires, validators, response = held
     meta = request.META
     # What a calendar app sends: the very ETag it was given. (RFC 9110 §13.2.2: with
     # If-None-Match, If-Modified-Since is not looked at.)
@@ -193,10 +299,10 @@ def answer(request, key, generation, held):
             return conditional  # 304 Not Modified (or 412 for a failed If-Match)
     if response is None:
         entry = cache.get(key)
-        if entry is None or entry[0] != generation:
+        if entry is None or entry[0] != made_under:
             return None
         response = entry[1]
-        remember(key, generation, (expires, validators, response))
+        remember(key, (made_under, expires, validators, response))
     return response
 
 
@@ -208,8 +314,9 @@ def not_modified(validators):
     return response
 
 
-def store(key, generation, now, response):
-    """Keep a rendered response for others, if it may be shared and lives long enough."""
+def store(key, made_under, now, response):
+    """Keep a rendered response for others, if it may be shared and lives long enough.
+    `made_under`: the scope generations read before it was rendered."""
     if not is_cacheable_response(response):
         return
     seconds = settings.IBASHO_PAGE_CACHE_SECONDS
@@ -219,15 +326,15 @@ def store(key, generation, now, response):
         return
     validators = {h: response[h] for h in VALIDATOR_HEADERS if h in response}
     cache.set_many(
-        {key: (generation, response), key + ":meta": (generation, expires, validators)},
+        {key: (made_under, response), key + ":meta": (made_under, expires, validators)},
         timeout=int(timeout) + 1,
     )
-    remember(key, generation, (expires, validators, response))
+    remember(key, (made_under, expires, validators, response))
 
 
-def remember(key, generation, held):
+def remember(key, held):
     limit = settings.IBASHO_PAGE_CACHE_MEMORY_BYTES
-    memory.put(key, generation, held, size=len(held[2].content), limit=limit)
+    memory.put(key, held, size=len(held[3].content), limit=limit)
 
 
 def is_cacheable_request(request):
@@ -267,15 +374,17 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not is_cacheable_request(request):
             return self.get_response(request)
-        key, generation, cached = lookup(request)
+        key, cached = lookup(request)
         if cached is not None:
             # A new response object around the same bytes: the stored one is shared.
             return HttpResponse(
                 cached.content, status=cached.status_code, headers=dict(cached.items())
             )
         now = timezone.now()
+        # Read before rendering; a page may narrow them (narrow_to_page).
+        request.page_cache_generations = generations([SITE, DATES])
         response = self.get_response(request)
-        store(key, generation, now, response)
+        store(key, request.page_cache_generations, now, response)
         return response
 
 
@@ -302,6 +411,6 @@ class CachedPages:
         try:
             if not is_cacheable_request(request):
                 return None
-            return lookup(request)[2]
+            return lookup(request)[1]
         except DisallowedHost:
             return None  # Django answers it with a 400

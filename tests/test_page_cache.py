@@ -304,3 +304,47 @@ def test_pages_are_rendered_and_changes_saved_while_the_shared_cache_is_down(
         set_live_status(space=space, kind="closed_today", message="臨時休業です")
         assert "臨時休業です" in opening_text(client, space.url)
     assert "Connection refused" in caplog.text  # logged, without any visitor's data
+
+
+def test_a_maybe_drops_only_the_pages_that_show_its_date(
+    client, make_space, make_event, make_article, hidamari
+):
+    from events.signups import services
+    from events.signups.tokens import new_form_key
+
+    space, _event = hidamari
+    with time_machine.travel(at(2026, 11, 30, 9, 0), tick=False):
+        elsewhere = make_space(title="こもれび", slug="komorebi")
+        make_event(title="こもれびの午後", space=elsewhere, rules=[weekly(D(2026, 12, 1), ["WE"])])
+        maybe = make_event(
+            title="行くかもの会",
+            space=space,
+            join_mode="maybe",
+            rules=[weekly(D(2026, 12, 1), ["TH"])],
+        )
+        article = make_article()
+    date = Occurrence.objects.filter(event=maybe).first()
+    showing = [maybe.url, space.url, "/events/", "/events/feed.ics", "/"]
+    unrelated = [elsewhere.url, article.url]
+    with time_machine.travel(at(2026, 12, 1, 14, 0), tick=False):
+        for url in showing + unrelated:
+            get(client, url)
+            assert get(client, url)[0] == 0, url  # stored
+        services.say_maybe(occurrence=date, form_key=new_form_key())
+        for url in unrelated:
+            assert get(client, url)[0] == 0, url  # still served from the cache
+        for url in showing:
+            assert get(client, url)[0] > 0, url  # rendered afresh
+
+
+def test_a_date_moved_to_another_space_drops_both_spaces(client, make_space, hidamari):
+    space, event = hidamari
+    with time_machine.travel(at(2026, 11, 30, 9, 0), tick=False):
+        other = make_space(title="こもれび", slug="komorebi")
+    date = Occurrence.objects.get(event=event, start=at(2026, 12, 4, 13))
+    with time_machine.travel(at(2026, 12, 1, 14, 0), tick=False):
+        move_occurrence(occurrence=date, start=date.start, end=date.end, space=other)
+        get(client, space.url), get(client, other.url)
+        move_occurrence(occurrence=date, start=date.start, end=date.end, space=space)
+        assert get(client, other.url)[0] > 0  # the date left it
+        assert get(client, space.url)[0] > 0  # the date came back

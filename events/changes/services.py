@@ -303,6 +303,10 @@ def move_occurrence(*, occurrence, start, end, space=None, message="", now=None)
         raise ScheduleError("past", _("A date cannot be moved into the past."))
     with transaction.atomic():
         occurrence = _locked_date(occurrence)
+        # The room it leaves shows it no more: caches of its page hear of it.
+        occurrences_changed.send(
+            sender=Occurrence, event=occurrence.event, spaces=[occurrence.space_id]
+        )
         occurrence.start, occurrence.end = start, end
         if space is not None:
             occurrence.space = _space_in_main_language(space)

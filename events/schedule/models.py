@@ -20,8 +20,8 @@ from wagtail.models import Orderable
 
 from . import recurrence
 
-# Sent with `event` (and `occurrences`, the dates concerned) after dates were created or
-# changed in bulk, which sends no post_save: caches of public pages listen.
+# Sent with `event` (and `spaces`, pks of other spaces concerned) when dates were created or
+# changed in bulk, which sends no post_save, or moved away from a space: caches listen.
 occurrences_changed = Signal()
 
 
