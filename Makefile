@@ -10,7 +10,7 @@ DEV := DJANGO_SETTINGS_MODULE=ibasho.settings.dev
 PO := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run setup test test-browser test-all lint format messages clean
+.PHONY: run setup test test-browser test-all lint format messages lock clean
 
 run: setup
 	$(DEV) $(PY) manage.py load_demo
@@ -22,10 +22,12 @@ run: setup
 setup: $(VENV)/.installed $(MO)
 	$(DEV) $(PY) manage.py migrate --noinput
 
-$(VENV)/.installed: requirements.txt
+# A development machine gets requirements-dev.txt: the production lock plus the test and lint
+# tools, at the same versions.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 # Compiled translations are built, not committed (Babel needs no system gettext).
@@ -43,6 +45,7 @@ test-all: test test-browser
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
@@ -52,6 +55,20 @@ format: $(VENV)/.installed
 messages: $(VENV)/.installed
 	$(DEV) $(PY) manage.py makemessages --locale ja --ignore ".venv/*" --ignore "static/*" --no-obsolete
 	$(MAKE) $(MO)
+
+# Recompile both locks, with hashes, from the ranges in pyproject.toml (needs the network to
+# PyPI). Pins already in a lock are kept; LOCK_FLAGS=--upgrade, or --upgrade-package NAME, moves
+# them on. Resolved for the project's machines (Linux, Python 3.11.7: soupsieve needs 3.11.5 or
+# later) wherever it runs; the development lock is constrained to the production one.
+UV_VERSION := 0.13.9
+UV_COMPILE = $(VENV)/bin/uv pip compile --quiet --generate-hashes --annotation-style line \
+	--python-version 3.11.7 --python-platform linux --custom-compile-command "make lock" $(LOCK_FLAGS)
+
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet uv==$(UV_VERSION)
+	$(UV_COMPILE) pyproject.toml -o requirements.txt
+	$(UV_COMPILE) pyproject.toml --group dev --constraints requirements.txt -o requirements-dev.txt
 
 clean:
 	rm -rf $(VENV) var static

@@ -1,9 +1,12 @@
 """Production settings: secure by default and loud when a secret is missing."""
 
 import os
+import re
 import subprocess
 import sys
+import tomllib
 
+import pytest
 from django.conf import settings
 
 PRODUCTION_ENV = {
@@ -59,3 +62,75 @@ def test_models_and_migrations_agree():
         env={"DJANGO_SETTINGS_MODULE": "ibasho.settings.test"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# Test, browser and lint tools, and the tools that compile the locks: never in production.
+DEV_TOOLS = {
+    "pytest",
+    "pytest-django",
+    "hypothesis",
+    "time-machine",
+    "playwright",
+    "axe-playwright-python",
+    "aiosmtpd",
+    "recurring-ical-events",
+    "ruff",
+    "import-linter",
+    "uv",
+    "pip-tools",
+}
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+PINNED = re.compile(rf"(?P<name>{NAME.pattern})==(?P<version>[^\s;\\]+)")
+HASHED = re.compile(rf"{PINNED.pattern}(?: --hash=sha256:[0-9a-f]{{64}})+")
+
+
+def normalize(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def lock_entries(filename):
+    """Each requirement line of a lock, with its continuation lines joined and comments dropped."""
+    text = (settings.BASE_DIR / filename).read_text().replace("\\\n", " ")
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def lock_pins(filename):
+    """Name to version of every requirement pinned with == (with hashes or not)."""
+    pins = (PINNED.match(entry) for entry in lock_entries(filename))
+    return {normalize(m["name"]): m["version"] for m in pins if m}
+
+
+def declared(requirements):
+    return {normalize(NAME.match(requirement)[0]) for requirement in requirements}
+
+
+def pyproject():
+    with (settings.BASE_DIR / "pyproject.toml").open("rb") as f:
+        return tomllib.load(f)
+
+
+@pytest.mark.parametrize("filename", ["requirements.txt", "requirements-dev.txt"])
+def test_every_locked_requirement_is_pinned_with_hashes(filename):
+    entries = lock_entries(filename)
+    assert entries
+    assert [entry for entry in entries if not HASHED.fullmatch(entry)] == []
+
+
+def test_production_lock_has_no_test_or_lint_tool():
+    names = (NAME.match(entry) for entry in lock_entries("requirements.txt"))
+    locked = {normalize(m[0]) for m in names if m}
+    assert DEV_TOOLS & locked == set()
+
+
+def test_production_lock_pins_every_declared_dependency():
+    missing = declared(pyproject()["project"]["dependencies"]) - set(lock_pins("requirements.txt"))
+    assert missing == set()
+
+
+def test_development_lock_is_production_plus_the_dev_group_at_the_same_versions():
+    production, development = lock_pins("requirements.txt"), lock_pins("requirements-dev.txt")
+    assert production
+    assert {name: development.get(name) for name in production} == production
+    missing = declared(pyproject()["dependency-groups"]["dev"]) - set(development)
+    assert missing == set()
