@@ -80,7 +80,7 @@ def restore_with_command(client, date):
 
 @pytest.mark.parametrize("restore", [restore_in_admin, restore_with_command])
 def test_restoring_a_date_tells_everyone_once_raises_sequence_and_plans_reminders(
-    client, course, restore
+    client, course, restore, en_locale
 ):
     date = date_of(course)
     changes.cancel_occurrence(occurrence=date, message="講師の都合でお休みします。")
@@ -105,7 +105,14 @@ def test_restoring_a_date_tells_everyone_once_raises_sequence_and_plans_reminder
     date.refresh_from_db()
     assert not date.is_cancelled and date.sequence == cancelled_sequence + 1
     client.logout()
-    assert feed_sequence(client, date) in (None, (date.sequence, "CONFIRMED"))
+    space = course.space
+    for feed in [
+        "/events/feed.ics",
+        f"/events/feed.ics?space={space.slug}",
+        "/events/feed.ics?discreet=1",
+        "/en/events/feed.ics",
+    ]:
+        assert feed_sequence(client, date, feed) == (date.sequence, "CONFIRMED"), feed
     [told] = OutboxMessage.objects.filter(kind=MessageKind.DATES_CHANGED)
     assert told.signup_id == kind.pk and told.payload["change"] == "restored"
     assert quiet.status == SignUpStatus.CONFIRMED
