@@ -226,6 +226,15 @@ def _locked_date(occurrence):
     return Occurrence.objects.select_for_update().select_related("event").get(pk=occurrence.pk)
 
 
+def _save_changed(occurrence, *, status, reason, message):
+    """A date changed by staff: its new status, kept from schedule edits from now on, with a
+    higher SEQUENCE so that calendars take the change."""
+    occurrence.status, occurrence.cancel_reason, occurrence.message = status, reason, message
+    occurrence.edited = True
+    occurrence.sequence += 1
+    occurrence.save()
+
+
 def cancel_occurrence(*, occurrence, message="", now=None):
     """Cancel one date, with a kind message for the people who planned to come. They hear of
     it once, with their calendar entry cancelled (a higher SEQUENCE)."""
@@ -236,12 +245,12 @@ def cancel_occurrence(*, occurrence, message="", now=None):
             raise ScheduleError("past", _("This date has already passed."))
         if occurrence.is_cancelled:
             raise ScheduleError("cancelled", _("This date is already cancelled."))
-        occurrence.status = OccurrenceStatus.CANCELLED
-        occurrence.cancel_reason = CancelReason.STAFF
-        occurrence.message = message
-        occurrence.edited = True
-        occurrence.sequence += 1
-        occurrence.save()
+        _save_changed(
+            occurrence,
+            status=OccurrenceStatus.CANCELLED,
+            reason=CancelReason.STAFF,
+            message=message,
+        )
         notifications.send_dates_changed([occurrence], cancelled=True)
     return occurrence
 
@@ -276,12 +285,9 @@ def restore_occurrence(*, occurrence, message="", now=None):
                     "change the closed days."
                 ),
             )
-        occurrence.status = OccurrenceStatus.SCHEDULED
-        occurrence.cancel_reason = CancelReason.NONE
-        occurrence.message = message
-        occurrence.edited = True
-        occurrence.sequence += 1
-        occurrence.save()
+        _save_changed(
+            occurrence, status=OccurrenceStatus.SCHEDULED, reason=CancelReason.NONE, message=message
+        )
         _back_on(occurrence, now=now)
     return occurrence
 
@@ -311,12 +317,9 @@ def move_occurrence(*, occurrence, start, end, space=None, message="", now=None)
         if space is not None:
             occurrence.space = _space_in_main_language(space)
         was_cancelled = occurrence.is_cancelled
-        occurrence.status = OccurrenceStatus.SCHEDULED
-        occurrence.cancel_reason = CancelReason.NONE
-        occurrence.message = message
-        occurrence.edited = True
-        occurrence.sequence += 1
-        occurrence.save()
+        _save_changed(
+            occurrence, status=OccurrenceStatus.SCHEDULED, reason=CancelReason.NONE, message=message
+        )
         if was_cancelled:
             _back_on(occurrence, now=now)
         else:
