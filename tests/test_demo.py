@@ -1,20 +1,25 @@
 """`load_demo`: the content CONTRACT.md promises, and safe to run again."""
 
+import datetime as dt
 import io
+import shutil
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from wagtail.models import Page, Revision
+from django.core.management import CommandError, call_command
+from wagtail.models import Locale, Page, Revision
 
-from ibasho.models import ArticlePage, ConsultationContact
+from events.changes.services import japanese_holidays
+from ibasho.content import Table, first_date
+from ibasho.management.commands.load_demo import DEMO_CONTENT
+from ibasho.models import ArticlePage, ConsultationContact, HomePage
 
 pytestmark = pytest.mark.django_db
 
 
-def load_demo():
+def load_demo(*args):
     out = io.StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", *args, stdout=out)
     return out.getvalue()
 
 
@@ -90,3 +95,96 @@ def test_demo_schedule_has_an_exception_holidays_and_the_new_year_closure():
     )
     for space in SpacePage.objects.filter(locale__language_code="ja", audience="person"):
         assert space.pk in drop_in_spaces, space.title
+
+
+# --- Content files ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def content(tmp_path):
+    """A centre's own copy of the demo's content folder."""
+    return shutil.copytree(DEMO_CONTENT, tmp_path / "content")
+
+
+def edit(folder, name, old, new):
+    path = folder / name
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_the_content_comes_from_the_folder_given(content, client):
+    edit(
+        content,
+        "articles.toml",
+        "何年も外に出ていないと、最初の一歩がとても大きく感じられます。",
+        "みなと町では、最初の一歩を小さくする工夫をしています。",
+    )
+    load_demo("--content", str(content))
+    page = client.get("/learn/for-you/").content.decode()
+    assert "<p>みなと町では、最初の一歩を小さくする工夫をしています。" in page
+    assert "何年も外に出ていないと" not in page
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "message"),
+    [
+        (
+            "places.toml",
+            'area = "minato"',
+            'area = "nowhere"',
+            'places.toml: spaces "konan-hot-space" → area: no area is called "nowhere"',
+        ),
+        (
+            "events.toml",
+            'first = "saturday from today"',
+            'first = "sataday from today"',
+            'events.toml: events "games-sora" → rules #1 → first: "sataday" is not a weekday',
+        ),
+        (
+            "events.toml",
+            'join_mode = "enrolment"',
+            "",
+            'events.toml: events "family-class" → join_mode: this key is required but missing',
+        ),
+        (
+            "centre.toml",
+            'value = "0120-279-338"',
+            'value = "0120-279-338"\nvalu = "typo"',
+            "centre.toml: contacts #5 → valu: unknown key",
+        ),
+    ],
+)
+def test_a_broken_file_is_named_with_its_key_and_changes_nothing(content, name, old, new, message):
+    home = HomePage.objects.get(locale__language_code="ja")
+    # site.toml is loaded first: its new home title must not survive the failure either.
+    edit(content, "site.toml", 'title = "ここにいていい場所を、いっしょに"', 'title = "新しい題"')
+    edit(content, name, old, new)
+    before = (Page.objects.count(), Revision.objects.count(), Locale.objects.count())
+    with pytest.raises(CommandError) as failure:
+        load_demo("--content", str(content))
+    assert message in str(failure.value)
+    assert (Page.objects.count(), Revision.objects.count(), Locale.objects.count()) == before
+    home.refresh_from_db()
+    assert home.title != "新しい題"
+
+
+@pytest.mark.parametrize(
+    ("rule", "today", "first"),
+    [
+        ({"first": "start of this month"}, dt.date(2025, 6, 14), dt.date(2025, 6, 1)),
+        ({"first": "saturday from today"}, dt.date(2025, 6, 14), dt.date(2025, 6, 14)),
+        ({"first": "saturday from today"}, dt.date(2025, 6, 15), dt.date(2025, 6, 21)),
+        ({"first": "2nd saturday after today"}, dt.date(2025, 6, 13), dt.date(2025, 6, 14)),
+        ({"first": "2nd saturday after today"}, dt.date(2025, 6, 14), dt.date(2025, 7, 12)),
+        ({"first": "2nd saturday after today"}, dt.date(2025, 12, 20), dt.date(2026, 1, 10)),
+        # 29 April and 6 May 2026 are Wednesdays and national holidays.
+        (
+            {"first": "wednesday from today", "weeks_ahead": 3, "not_on_holiday": True},
+            dt.date(2026, 4, 8),
+            dt.date(2026, 5, 13),
+        ),
+    ],
+)
+def test_first_date_words(rule, today, first):
+    assert first_date(Table(rule, "events.toml"), today, japanese_holidays) == first
