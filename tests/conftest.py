@@ -2,9 +2,6 @@
 
 import datetime as dt
 import io
-import os
-import shutil
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -15,27 +12,7 @@ from wagtail.models import Locale, Site
 
 from bench.local import smtp_server
 from ibasho.models import ArticlePage, CentreSettings, ConsultationContact, HomePage, LearnIndexPage
-
-JST = ZoneInfo("Asia/Tokyo")
-
-
-def at(*args):
-    """A moment in the site's time zone: at(2026, 12, 1, 9, 0)."""
-    return dt.datetime(*args, tzinfo=JST)
-
-
-def require_part(available, what):
-    """Skip a test whose outside part (a browser, PostgreSQL, a tool) is missing on a developer's
-    machine; in CI the same absence is a failure, so a skip never passes for green there."""
-    if available:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} is required in CI but is not available")
-    pytest.skip(f"{what} is not available on this machine")
-
-
-def has_program(name):
-    return shutil.which(name) is not None
+from tests.support.dates import at, weekly
 
 
 def pytest_collection_modifyitems(config, items):
@@ -231,20 +208,6 @@ def make_event(event_index):
     return make
 
 
-def weekly(start_date, weekdays, start="13:00", end="16:00", **extra):
-    """A weekly rule as make_event takes it."""
-    import datetime as dt
-
-    return {
-        "frequency": "weekly",
-        "start_date": start_date,
-        "weekdays": list(weekdays),
-        "start_time": dt.time.fromisoformat(start),
-        "end_time": dt.time.fromisoformat(end),
-        **extra,
-    }
-
-
 # --- A real mail server: aiosmtpd on a free local port ---------------------------------------
 
 
@@ -257,16 +220,6 @@ def smtp_sink(settings):
         settings.EMAIL_USE_TLS = False
         settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
         yield sink
-
-
-def forget_connection_pools():
-    """Make Celery connect afresh after its broker settings were changed by a test."""
-    from ibasho.celery import app as celery_app
-
-    # The app keeps its producer pool for the broker it first used; a new broker URL needs new
-    # pools (closing them instead would leave a closed pool registered for that URL in kombu).
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 
 from events.models import CancelReason, ClosedDays, Occurrence
 from events.services import cancel_occurrence
-from tests.conftest import weekly
+from tests.support.dates import weekly
 
 JST = ZoneInfo("Asia/Tokyo")
 D = dt.date

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from events import services
 from events.models import Occurrence, SignUp, SignUpStatus
-from tests.conftest import weekly
+from tests.support.dates import weekly
 
 PEOPLE = 200
 PLACES = 10

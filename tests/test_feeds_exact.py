@@ -11,8 +11,8 @@ from icalendar import Calendar
 
 from events import ical, services
 from events.models import ClosedDays, Occurrence, ScheduleRule
-from tests.conftest import at, weekly
-from tests.test_feeds import exdates, in_feed, listed, vevents
+from tests.support.dates import at, weekly
+from tests.support.feeds import exdates, in_feed, listed, vevents
 
 D = dt.date
 pytestmark = pytest.mark.django_db

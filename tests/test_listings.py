@@ -9,7 +9,7 @@ import time_machine
 from bs4 import BeautifulSoup
 
 from spaces.models import Feature
-from tests.conftest import weekly
+from tests.support.dates import weekly
 
 JST = ZoneInfo("Asia/Tokyo")
 D = dt.date

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from events import services
 from events.models import CancelReason, Occurrence, ScheduleRule
-from tests.conftest import weekly
+from tests.support.dates import weekly
 
 JST = ZoneInfo("Asia/Tokyo")
 D = dt.date

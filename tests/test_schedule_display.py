@@ -14,7 +14,8 @@ from django.conf import settings
 from events.models import Occurrence
 from events.services import cancel_occurrence, move_occurrence
 from spaces.services import set_live_status
-from tests.conftest import weekly
+from tests.support.dates import weekly
+from tests.support.pages import in_english
 
 JST = ZoneInfo("Asia/Tokyo")
 D = dt.date
@@ -39,15 +40,6 @@ def hidamari(make_space, make_event):
         rules=[weekly(D(2026, 12, 1), ["TU", "FR"])],
     )
     return space, annex, event
-
-
-def in_english(page, en_locale):
-    """Publish an English translation of the page and of the pages above it."""
-    english = page.copy_for_translation(en_locale, copy_parents=True, alias=False)
-    for ancestor in english.get_ancestors(inclusive=True).specific():
-        if not ancestor.is_root() and not ancestor.live:
-            ancestor.save_revision().publish()
-    return type(page).objects.get(pk=english.pk)
 
 
 def soup(client, url, status=200):

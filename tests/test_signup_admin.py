@@ -12,7 +12,7 @@ from wagtail.models import GroupPagePermission, Page
 from events import services
 from events.models import Absence, Occurrence, SignUp, SignUpSource, SignUpStatus
 from events.signup_tokens import new_form_key
-from tests.conftest import at, weekly
+from tests.support.dates import at, weekly
 
 D = dt.date
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]

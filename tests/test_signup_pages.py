@@ -14,7 +14,8 @@ from icalendar import Calendar
 
 from events import services
 from events.models import ManageToken, Occurrence, SignUp, SignUpStatus
-from tests.conftest import at, weekly
+from tests.support.dates import at, weekly
+from tests.support.pages import book, form_of, signup_url
 
 D = dt.date
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
@@ -46,29 +47,6 @@ def booking_event(make_event, hidden_space):
 @pytest.fixture
 def date(booking_event):
     return Occurrence.objects.get(event=booking_event, start=at(2026, 12, 8, 13))
-
-
-def signup_url(event, date):
-    return f"{event.url}signup/{date.pk}/"
-
-
-def form_of(client, url):
-    """The form's fields as the browser would send them (hidden one-time key included)."""
-    soup = BeautifulSoup(client.get(url).content, "html.parser")
-    form = soup.find("form", method="post")
-    fields = {}
-    for element in form.find_all(["input", "textarea", "select"]):
-        if element.get("name") and element.get("type") not in ("checkbox", "submit"):
-            fields[element["name"]] = element.get(
-                "value", element.text if element.name == "textarea" else ""
-            )
-    fields.pop("csrfmiddlewaretoken", None)
-    return fields
-
-
-def book(client, event, date, **fields):
-    data = {**form_of(client, signup_url(event, date)), **fields}
-    return client.post(signup_url(event, date), data)
 
 
 def text(response):

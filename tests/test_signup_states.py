@@ -15,7 +15,7 @@ from events import services
 from events.models import HOLDING_PLACES, Occurrence, SignUp, SignUpStatus
 from events.services import SignUpError
 from events.signup_tokens import new_form_key
-from tests.conftest import weekly
+from tests.support.dates import weekly
 
 JST = ZoneInfo("Asia/Tokyo")
 CAPACITY = 5

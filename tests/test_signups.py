@@ -10,7 +10,7 @@ from events import services
 from events.models import Absence, ManageToken, Occurrence, SignUp, SignUpStatus
 from events.services import SignUpError
 from events.signup_tokens import new_form_key
-from tests.conftest import at, weekly
+from tests.support.dates import at, weekly
 
 D = dt.date
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]

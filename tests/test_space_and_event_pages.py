@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from events.models import Occurrence
 from events.services import cancel_occurrence
 from spaces.models import LiveStatus
-from tests.conftest import weekly
+from tests.support.dates import weekly
 
 JST = ZoneInfo("Asia/Tokyo")
 D = dt.date

@@ -13,7 +13,7 @@ from events import services
 from events.models import Occurrence, SignUp, SignUpStatus
 from events.recurrence import site_zone
 from events.signup_tokens import new_form_key
-from tests.conftest import weekly
+from tests.support.dates import weekly
 
 pytestmark = pytest.mark.browser
 
