@@ -232,10 +232,17 @@ def cache_down(settings):
 
 
 @pytest.fixture
-def frozen_now():
-    """Tuesday 2026-12-01 09:00 in Tokyo, the clock standing still (`move_to` moves it).
-    Modules that want it for every test name it in `pytestmark`."""
-    with time_machine.travel(at(2026, 12, 1, 9, 0), tick=False) as traveller:
+def frozen_moment():
+    """Where `frozen_now` stops the clock. A module whose story starts at another moment
+    overrides this fixture, never the clock itself."""
+    return at(2026, 12, 1, 9, 0)
+
+
+@pytest.fixture
+def frozen_now(frozen_moment):
+    """Tuesday 2026-12-01 09:00 in Tokyo (or the module's `frozen_moment`), the clock standing
+    still (`move_to` moves it). Modules that want it for every test name it in `pytestmark`."""
+    with time_machine.travel(frozen_moment, tick=False) as traveller:
         yield traveller
 
 

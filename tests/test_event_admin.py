@@ -2,23 +2,20 @@
 and its dates are on `/events/` at once."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 
 from events.models import EventPage, Occurrence
+from tests.support.dates import JST, at
 
-JST = ZoneInfo("Asia/Tokyo")
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
-@pytest.fixture(autouse=True)
-def frozen_now():
-    with time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=JST), tick=False):
-        yield
+@pytest.fixture
+def frozen_moment():
+    return at(2026, 12, 1, 10, 0)
 
 
 def form_data(form):

@@ -3,10 +3,8 @@ takes place, and staff's Japanese messages on English pages."""
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 from django.conf import settings
@@ -14,18 +12,16 @@ from django.conf import settings
 from events.models import Occurrence
 from events.services import cancel_occurrence, move_occurrence
 from spaces.services import set_live_status
-from tests.support.dates import weekly
+from tests.support.dates import JST, weekly
 from tests.support.pages import in_english
 
-JST = ZoneInfo("Asia/Tokyo")
 D = dt.date
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
-@pytest.fixture(autouse=True)
-def frozen_now():
-    with time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=JST), tick=False):
-        yield
+@pytest.fixture
+def frozen_moment():
+    return dt.datetime(2026, 12, 1, 10, 0, tzinfo=JST)
 
 
 @pytest.fixture
