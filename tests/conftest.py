@@ -2,9 +2,6 @@
 
 import datetime as dt
 import io
-import os
-import shutil
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -15,27 +12,7 @@ from wagtail.models import Locale, Site
 
 from bench.local import smtp_server
 from ibasho.models import ArticlePage, CentreSettings, ConsultationContact, HomePage, LearnIndexPage
-
-JST = ZoneInfo("Asia/Tokyo")
-
-
-def at(*args):
-    """A moment in the site's time zone: at(2026, 12, 1, 9, 0)."""
-    return dt.datetime(*args, tzinfo=JST)
-
-
-def require_part(available, what):
-    """Skip a test whose outside part (a browser, PostgreSQL, a tool) is missing on a developer's
-    machine; in CI the same absence is a failure, so a skip never passes for green there."""
-    if available:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} is required in CI but is not available")
-    pytest.skip(f"{what} is not available on this machine")
-
-
-def has_program(name):
-    return shutil.which(name) is not None
+from tests.support.dates import at, weekly
 
 
 def pytest_collection_modifyitems(config, items):
@@ -231,20 +208,6 @@ def make_event(event_index):
     return make
 
 
-def weekly(start_date, weekdays, start="13:00", end="16:00", **extra):
-    """A weekly rule as make_event takes it."""
-    import datetime as dt
-
-    return {
-        "frequency": "weekly",
-        "start_date": start_date,
-        "weekdays": list(weekdays),
-        "start_time": dt.time.fromisoformat(start),
-        "end_time": dt.time.fromisoformat(end),
-        **extra,
-    }
-
-
 # --- A real mail server: aiosmtpd on a free local port ---------------------------------------
 
 
@@ -259,16 +222,6 @@ def smtp_sink(settings):
         yield sink
 
 
-def forget_connection_pools():
-    """Make Celery connect afresh after its broker settings were changed by a test."""
-    from ibasho.celery import app as celery_app
-
-    # The app keeps its producer pool for the broker it first used; a new broker URL needs new
-    # pools (closing them instead would leave a closed pool registered for that URL in kombu).
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
 @pytest.fixture
 def cache_down(settings):
     """The shared cache, configured as in production (Redis), does not answer."""
@@ -279,10 +232,17 @@ def cache_down(settings):
 
 
 @pytest.fixture
-def frozen_now():
-    """Tuesday 2026-12-01 09:00 in Tokyo, the clock standing still (`move_to` moves it).
-    Modules that want it for every test name it in `pytestmark`."""
-    with time_machine.travel(at(2026, 12, 1, 9, 0), tick=False) as traveller:
+def frozen_moment():
+    """Where `frozen_now` stops the clock. A module whose story starts at another moment
+    overrides this fixture, never the clock itself."""
+    return at(2026, 12, 1, 9, 0)
+
+
+@pytest.fixture
+def frozen_now(frozen_moment):
+    """Tuesday 2026-12-01 09:00 in Tokyo (or the module's `frozen_moment`), the clock standing
+    still (`move_to` moves it). Modules that want it for every test name it in `pytestmark`."""
+    with time_machine.travel(frozen_moment, tick=False) as traveller:
         yield traveller
 
 

@@ -2,27 +2,18 @@
 every date they touch with a kind message, and give the dates back when removed."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 
 from events.changes.services import cancel_occurrence
 from events.models import CancelReason, ClosedDays, Occurrence
-from tests.conftest import weekly
+from tests.support.dates import JST, weekly
 
-JST = ZoneInfo("Asia/Tokyo")
 D = dt.date
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 NEW_YEAR = "年末年始のため、12月29日から1月3日までお休みします。"
-
-
-@pytest.fixture(autouse=True)
-def frozen_now():
-    with time_machine.travel(dt.datetime(2026, 12, 1, 9, 0, tzinfo=JST), tick=False):
-        yield
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from events.changes import services as changes
 from events.models import Occurrence, SignUp, SignUpStatus
 from events.signups import services
 from events.signups.tokens import new_form_key
-from tests.conftest import weekly
+from tests.support.dates import weekly
 
 PEOPLE = 200
 PLACES = 10

@@ -2,48 +2,21 @@
 and its dates are on `/events/` at once."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 
 from events.models import EventPage, Occurrence
+from tests.support.dates import JST, at
+from tests.support.pages import form_data
 
-JST = ZoneInfo("Asia/Tokyo")
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def frozen_now():
-    with time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=JST), tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
-def form_data(form):
-    """What a browser would send for the form as it stands: every field with its current value,
-    without the templates Wagtail keeps for adding rows (`__prefix__`)."""
-    data = {}
-    for field in form.find_all(["input", "select", "textarea"]):
-        name = field.get("name")
-        if not name or "__prefix__" in name or field.has_attr("disabled"):
-            continue
-        if field.name == "select":
-            chosen = field.find("option", selected=True) or field.find("option")
-            value = chosen.get("value", chosen.get_text()) if chosen else ""
-        elif field.name == "textarea":
-            value = field.get_text()
-        elif field.get("type") in ("checkbox", "radio"):
-            if not field.has_attr("checked"):
-                continue
-            value = field.get("value", "on")
-        elif field.get("type") in ("submit", "button"):
-            continue
-        else:
-            value = field.get("value", "")
-        data.setdefault(name, []).append(value)
-    return {name: values if len(values) > 1 else values[0] for name, values in data.items()}
+@pytest.fixture
+def frozen_moment():
+    return at(2026, 12, 1, 10, 0)
 
 
 def test_staff_add_a_weekly_event_in_the_admin_and_its_dates_are_listed(

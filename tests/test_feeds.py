@@ -10,17 +10,16 @@ import time_machine
 from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from icalendar import Calendar
 
 from events.calendars import ical
 from events.changes import services as changes
 from events.models import Occurrence
-from events.schedule.forms import EventFilterForm
-from events.schedule.listing import filtered_occurrences
 from events.signups import services
 from events.signups.tokens import new_form_key
-from tests.conftest import JST, at, weekly
+from tests.support.dates import JST, at, weekly
+from tests.support.feeds import exdates, in_feed, listed, vevents
+from tests.support.pages import in_english
 
 D = dt.date
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
@@ -54,12 +53,7 @@ def get_feed(client, query="", **headers):
     return response
 
 
-def vevents(response):
-    return Calendar.from_ical(response.content).walk("VEVENT")
-
-
 EARLIEST, LATEST = dt.datetime(2026, 10, 1, tzinfo=JST), dt.datetime(2028, 1, 1, tzinfo=JST)
-FIRST_DAY = D(2026, 12, 1)
 
 
 def expand(response, first=EARLIEST, after=LATEST):
@@ -75,52 +69,6 @@ def expand(response, first=EARLIEST, after=LATEST):
 def identity(occurrence):
     uid, recurrence_id = ical.occurrence_identity(occurrence)
     return uid, recurrence_id
-
-
-def listed(query, first=FIRST_DAY, months=1, *, left_out=None):
-    """{(UID, start, status)} of what `/events/` lists with the query over whole months, as a
-    calendar shows it: a cancelled date of a series is an entry only from today to two weeks
-    ahead; the others are left out of their series (added to `left_out`, when given, as
-    (UID, RECURRENCE-ID)). The website lists them all."""
-    params = dict(p.split("=") for p in query.lstrip("?").split("&") if p)
-    today = timezone.localdate()
-    found = set()
-    day = first
-    for _ in range(months):
-        form = EventFilterForm({**params, "view": "month", "date": day.isoformat()})
-        assert form.is_valid(), form.errors
-        for o in filtered_occurrences(form):
-            shown = today <= o.local_date <= today + dt.timedelta(days=14)
-            if o.is_cancelled and o.series_key and not shown:
-                if left_out is not None:
-                    left_out.add(ical.occurrence_identity(o))
-                continue
-            status = "CANCELLED" if o.is_cancelled else "CONFIRMED"
-            found.add((ical.occurrence_uid(o), o.start, status))
-        day = form.step(1)
-    return found
-
-
-def exdates(response):
-    """{(UID, RECURRENCE-ID)} of the dates a feed leaves out of its series."""
-    found = set()
-    for entry in vevents(response):
-        value = entry.get("EXDATE") or []
-        for exdate in value if isinstance(value, list) else [value]:
-            found |= {(str(entry["UID"]), d.dt) for d in exdate.dts}
-    return found
-
-
-def in_feed(response, first=FIRST_DAY, months=1):
-    """The same set, from the feed as a calendar app expands it."""
-    after = first
-    for _ in range(months):
-        after = (after.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    expanded = recurring_ical_events.of(Calendar.from_ical(response.content)).between(
-        dt.datetime.combine(first, dt.time.min, tzinfo=JST),
-        dt.datetime.combine(after, dt.time.min, tzinfo=JST),
-    )
-    return {(str(e["UID"]), e["DTSTART"].dt, str(e["STATUS"])) for e in expanded}
 
 
 def test_the_feed_has_exactly_the_dates_the_listing_has(client, schedule):
@@ -433,8 +381,6 @@ def test_a_long_rule_is_folded_like_any_line(client, make_event):
 
 
 def test_the_english_feed_has_the_english_titles_and_the_same_entries(client, schedule, en_locale):
-    from tests.test_schedule_display import in_english
-
     drop_in, _family = schedule
     english = in_english(drop_in, en_locale)
     english.title = "Tuesday and Friday drop-in"

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tests.test_feeds import in_feed, listed
+from tests.support.feeds import in_feed, listed
 
 
 @pytest.mark.parametrize("query", ["", "kind=drop_in", "audience=families", "area=minato"])

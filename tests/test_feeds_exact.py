@@ -13,8 +13,8 @@ from events.calendars import ical
 from events.changes import services as changes
 from events.models import ClosedDays, Occurrence, ScheduleRule
 from events.pages.models import sync_all_events
-from tests.conftest import at, weekly
-from tests.test_feeds import exdates, in_feed, listed, vevents
+from tests.support.dates import at, weekly
+from tests.support.feeds import exdates, in_feed, listed, vevents
 
 D = dt.date
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 from django.conf import settings
 
-from tests.conftest import has_program, require_part
+from tests.support.parts import has_program, require_part
 
 CATALOGUE = settings.BASE_DIR / "locale" / "ja" / "LC_MESSAGES" / "django.po"
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")

@@ -2,24 +2,20 @@
 number of queries whatever the number of events."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from bs4 import BeautifulSoup
 
 from spaces.models import Feature
-from tests.conftest import weekly
+from tests.support.dates import JST, at, weekly
 
-JST = ZoneInfo("Asia/Tokyo")
 D = dt.date
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
-@pytest.fixture(autouse=True)
-def frozen_now():
-    with time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=JST), tick=False):
-        yield
+@pytest.fixture
+def frozen_moment():
+    return at(2026, 12, 1, 10, 0)
 
 
 @pytest.fixture

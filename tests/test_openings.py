@@ -7,7 +7,7 @@ import time_machine
 
 from spaces.openings import openings_for
 from spaces.services import clear_live_status, set_live_status
-from tests.conftest import at, weekly
+from tests.support.dates import at, weekly
 
 D = dt.date
 pytestmark = pytest.mark.django_db

@@ -33,8 +33,9 @@ from events.models import (
 from events.signups import notifications, retention, services
 from events.signups.tokens import new_form_key
 from ibasho.celery import app as celery_app
-from tests.conftest import JST, at, forget_connection_pools, weekly
-from tests.test_signup_pages import book as book_on_the_page
+from tests.support.broker import forget_connection_pools
+from tests.support.dates import JST, at, weekly
+from tests.support.pages import book as book_on_the_page
 
 D = dt.date
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]

@@ -24,7 +24,9 @@ from events.models import MessageKind, MessageStatus, Occurrence, OutboxMessage
 from events.signups import services
 from events.signups.tokens import new_form_key
 from ibasho.celery import app as celery_app
-from tests.conftest import forget_connection_pools, require_part, weekly
+from tests.support.broker import forget_connection_pools
+from tests.support.dates import weekly
+from tests.support.parts import require_part
 
 # Deselected on a SQLite run (tests/conftest.py); CI's PostgreSQL run has Redis as well, and
 # there a missing REDIS_URL is a failure, never a skip.

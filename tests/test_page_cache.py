@@ -15,7 +15,7 @@ from events.changes.services import cancel_occurrence, move_occurrence
 from events.models import Occurrence
 from ibasho.page_cache import GENERATION_KEY
 from spaces.services import clear_live_status, set_live_status
-from tests.conftest import at, weekly
+from tests.support.dates import at, weekly
 
 D = dt.date
 # Cached pages are dropped when a write commits: these tests commit for real.

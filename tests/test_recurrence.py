@@ -1,13 +1,12 @@
 """Recurrence against calendars checked by hand, in Japan's wall-clock time."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from events.schedule.recurrence import Frequency, Pattern, expand, local_starts, rrule_text
+from tests.support.dates import JST
 
-JST = ZoneInfo("Asia/Tokyo")
 D = dt.date
 
 

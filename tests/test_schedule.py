@@ -1,7 +1,6 @@
 """Stored dates follow the schedule; staff exceptions and holidays survive every edit."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -11,17 +10,15 @@ from django.utils import translation
 from events.changes import services as changes
 from events.models import CancelReason, Occurrence, ScheduleRule
 from events.pages.models import sync_all_events
-from tests.conftest import weekly
+from tests.support.dates import JST, at, weekly
 
-JST = ZoneInfo("Asia/Tokyo")
 D = dt.date
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
-@pytest.fixture(autouse=True)
-def frozen_now():
-    with time_machine.travel(dt.datetime(2026, 8, 31, 9, 0, tzinfo=JST), tick=False):
-        yield
+@pytest.fixture
+def frozen_moment():
+    return at(2026, 8, 31, 9, 0)
 
 
 def dates(event, **filters):

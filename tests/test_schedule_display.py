@@ -3,10 +3,8 @@ takes place, and staff's Japanese messages on English pages."""
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 from django.conf import settings
@@ -14,17 +12,16 @@ from django.conf import settings
 from events.changes.services import cancel_occurrence, move_occurrence
 from events.models import Occurrence
 from spaces.services import set_live_status
-from tests.conftest import weekly
+from tests.support.dates import JST, weekly
+from tests.support.pages import in_english
 
-JST = ZoneInfo("Asia/Tokyo")
 D = dt.date
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
-@pytest.fixture(autouse=True)
-def frozen_now():
-    with time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=JST), tick=False):
-        yield
+@pytest.fixture
+def frozen_moment():
+    return dt.datetime(2026, 12, 1, 10, 0, tzinfo=JST)
 
 
 @pytest.fixture
@@ -39,15 +36,6 @@ def hidamari(make_space, make_event):
         rules=[weekly(D(2026, 12, 1), ["TU", "FR"])],
     )
     return space, annex, event
-
-
-def in_english(page, en_locale):
-    """Publish an English translation of the page and of the pages above it."""
-    english = page.copy_for_translation(en_locale, copy_parents=True, alias=False)
-    for ancestor in english.get_ancestors(inclusive=True).specific():
-        if not ancestor.is_root() and not ancestor.live:
-            ancestor.save_revision().publish()
-    return type(page).objects.get(pk=english.pk)
 
 
 def soup(client, url, status=200):

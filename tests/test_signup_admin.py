@@ -13,7 +13,7 @@ from events.changes import services as changes
 from events.models import Absence, Occurrence, SignUp, SignUpSource, SignUpStatus
 from events.signups import services
 from events.signups.tokens import new_form_key
-from tests.conftest import at, weekly
+from tests.support.dates import at, weekly
 
 D = dt.date
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]

@@ -2,7 +2,6 @@
 places are never overbooked, nobody skips the line, and a cancelled place comes back."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -15,9 +14,8 @@ from events.models import HOLDING_PLACES, Occurrence, SignUp, SignUpStatus
 from events.signups import places, services
 from events.signups.services import SignUpError
 from events.signups.tokens import new_form_key
-from tests.conftest import weekly
+from tests.support.dates import JST, weekly
 
-JST = ZoneInfo("Asia/Tokyo")
 CAPACITY = 5
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from events.models import Absence, ManageToken, Occurrence, SignUp, SignUpStatus
 from events.signups import places, retention, services
 from events.signups.services import SignUpError
 from events.signups.tokens import new_form_key
-from tests.conftest import at, weekly
+from tests.support.dates import at, weekly
 
 D = dt.date
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]

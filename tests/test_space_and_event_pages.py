@@ -2,7 +2,6 @@
 
 import datetime as dt
 import json
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -12,17 +11,15 @@ from django.contrib.auth import get_user_model
 from events.changes.services import cancel_occurrence
 from events.models import Occurrence
 from spaces.models import LiveStatus
-from tests.conftest import weekly
+from tests.support.dates import JST, at, weekly
 
-JST = ZoneInfo("Asia/Tokyo")
 D = dt.date
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
-@pytest.fixture(autouse=True)
-def frozen_now():
-    with time_machine.travel(dt.datetime(2026, 12, 1, 14, 0, tzinfo=JST), tick=False):
-        yield
+@pytest.fixture
+def frozen_moment():
+    return at(2026, 12, 1, 14, 0)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from events.models import Occurrence, SignUp, SignUpStatus
 from events.schedule.places import shows_address
 from events.signups import places, services
 from events.signups.tokens import new_form_key
-from tests.conftest import at, weekly
+from tests.support.dates import at, weekly
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 

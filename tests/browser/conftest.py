@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connections
 
-from tests.conftest import require_part
+from tests.support.parts import require_part
 
 try:
     from playwright.sync_api import Error as PlaywrightError

@@ -13,7 +13,7 @@ from events.models import Occurrence, SignUp, SignUpStatus
 from events.schedule.recurrence import site_zone
 from events.signups import services
 from events.signups.tokens import new_form_key
-from tests.conftest import weekly
+from tests.support.dates import weekly
 
 pytestmark = pytest.mark.browser
 
