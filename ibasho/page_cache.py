@@ -185,12 +185,13 @@ def page_scopes(pks):
 def write_scopes(instance):
     """What a written row can change: a function giving its scopes after the commit, or None
     for "anything" (the site scope)."""
+    # Read after the commit, outside any row lock the write holds.
     if isinstance(instance, Occurrence):
         pks = [instance.event_id, instance.space_id]
         return lambda: {DATES, *page_scopes([*pks, _space_of_event(instance.event_id)])}
     if isinstance(instance, SignUp):
-        pks = [instance.event_id, _space_of_date(instance.occurrence_id)]
-        return lambda: {DATES, *page_scopes(pks)}
+        event_id, occurrence_id = instance.event_id, instance.occurrence_id
+        return lambda: {DATES, *page_scopes([event_id, _space_of_date(occurrence_id)])}
     if isinstance(instance, LiveStatus):
         return lambda: {DATES, *page_scopes([instance.space_id])}
     return None
