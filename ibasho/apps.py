@@ -11,7 +11,9 @@ class IbashoConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
+        from events.pages.models import EventIndexPage
         from events.schedule.models import occurrences_changed
+        from spaces.pages import SpaceIndexPage
 
         from .page_cache import invalidate_dates, invalidate_on_write, invalidate_pages
 
@@ -28,3 +30,8 @@ class IbashoConfig(AppConfig):
         ]:
             signal.connect(invalidate_pages, dispatch_uid=f"ibasho-page-cache-{name}")
         occurrences_changed.connect(invalidate_dates, dispatch_uid="ibasho-page-cache-dates")
+
+        # The apps' index pages belong under the home page; the site says so, for no app
+        # knows it (see HomePage.subpage_types for the other half).
+        for index_page in (SpaceIndexPage, EventIndexPage):
+            index_page.parent_page_types = ["ibasho.HomePage"]

@@ -56,7 +56,7 @@ from django.utils.http import parse_http_date_safe
 from wagtail.models import Page
 
 from events.pages.models import EventPage
-from events.schedule.models import Occurrence
+from events.schedule.models import ClosedDays, Occurrence, ScheduleRule, Series
 from events.schedule.recurrence import start_of_day
 from events.signups.models import SignUp
 from spaces.directory import LiveStatus
@@ -194,6 +194,12 @@ def write_scopes(instance):
         return lambda: {DATES, *page_scopes([event_id, _space_of_date(occurrence_id)])}
     if isinstance(instance, LiveStatus):
         return lambda: {DATES, *page_scopes([instance.space_id])}
+    if isinstance(instance, Series | ScheduleRule):
+        event_id = instance.event_id if isinstance(instance, Series) else instance.page_id
+        return lambda: {DATES, *page_scopes([event_id, _space_of_event(event_id)])}
+    if isinstance(instance, ClosedDays):
+        # The dates it cancels or gives back are written with their own scopes (a sync).
+        return lambda: {DATES}
     return None
 
 

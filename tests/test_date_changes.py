@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from icalendar import Calendar
 
 from events.changes import services as changes
-from events.models import ClosedDays, MessageKind, Occurrence, OutboxMessage, SignUpStatus
+from events.models import ClosedDays, MessageKind, Occurrence, OutboxMessage, SignUp, SignUpStatus
 from events.pages.models import sync_all_events
 from events.signups import services
 from events.signups.tokens import new_form_key
@@ -189,3 +189,69 @@ def test_the_admin_says_why_a_date_cannot_be_restored(client, course):
     assert "休止" in BeautifulSoup(response.content, "html.parser").get_text()
     date.refresh_from_db()
     assert date.is_cancelled and date.sequence == sequence
+
+
+@pytest.fixture
+def booked(make_event, make_space):
+    """A Tuesday date of four places, all taken, with two people waiting."""
+    event = make_event(
+        title="火曜の午後",
+        space=make_space(title="ひだまり"),
+        join_mode="booking",
+        capacity=4,
+        rules=[weekly(dt.date(2026, 12, 1), ["TU"])],
+    )
+    date = date_of(event)
+    people = [
+        services.book_place(occurrence=date, form_key=new_form_key(), nickname=f"人{n}")[0]
+        for n in range(6)
+    ]
+    assert [p.status for p in people].count(SignUpStatus.WAITING) == 2
+    return date, people
+
+
+def edit(date, **changes_):
+    current = Occurrence.objects.get(pk=date.pk)
+    fields = {
+        "cancelled": current.is_cancelled,
+        "message": current.message,
+        "start": current.start,
+        "end": current.end,
+        "space": current.space,
+        "capacity": current.capacity,
+        **changes_,
+    }
+    return changes.change_date(occurrence=current, **fields)
+
+
+def test_a_date_given_back_with_fewer_places_offers_only_the_places_it_has(booked):
+    date, people = booked
+    changes.cancel_occurrence(occurrence=date)
+    for person in people[:2]:
+        services.cancel_signup(signup=person)  # two of the four give up their place
+    edit(date, cancelled=False, capacity=2)
+    waiting = SignUp.objects.filter(occurrence=date, status__in=["waiting", "offered"])
+    assert sorted(waiting.values_list("status", flat=True)) == ["waiting", "waiting"]
+
+
+def test_moving_a_cancelled_date_onto_a_closed_day_is_refused(booked):
+    date, _people = booked
+    changes.cancel_occurrence(occurrence=date)
+    ClosedDays.objects.create(
+        first_day=dt.date(2026, 12, 9), last_day=dt.date(2026, 12, 9), message="点検日です。"
+    )
+    moved = {"start": date.start + dt.timedelta(days=1), "end": date.end + dt.timedelta(days=1)}
+    with pytest.raises(changes.ScheduleError) as refused:
+        edit(date, cancelled=False, **moved)
+    assert refused.value.code == "closed_days"
+    date.refresh_from_db()
+    assert date.is_cancelled and date.start == at(2026, 12, 8, 13)
+
+
+def test_a_date_whose_places_staff_changed_keeps_them_through_schedule_edits(booked):
+    date, _people = booked
+    edit(date, capacity=6)
+    date.refresh_from_db()
+    assert date.edited and date.capacity == 6
+    offered = SignUp.objects.filter(occurrence=date, status=SignUpStatus.OFFERED)
+    assert offered.count() == 2  # the two places added went to the two waiting, in order

@@ -267,29 +267,33 @@ def restore_occurrence(*, occurrence, message="", now=None):
             raise ScheduleError("not_cancelled", _("This date is not cancelled: it is on already."))
         if occurrence.end <= now:
             raise ScheduleError("past", _("This date has already passed."))
-        event = occurrence.event
-        if event.closed_until_further_notice:
-            raise ScheduleError(
-                "closed",
-                _(
-                    "The event is closed until further notice. To hold this date, first reopen "
-                    "the event on its Schedule tab."
-                ),
-            )
-        day = occurrence.local_date
-        if any(c.covers(day) for c in ClosedDays.objects.for_event(event, since=day)):
-            raise ScheduleError(
-                "closed_days",
-                _(
-                    "This day is one of the centre's closed days. To hold this date, first "
-                    "change the closed days."
-                ),
-            )
+        _refuse_while_closed(occurrence.event, occurrence.local_date)
         _save_changed(
             occurrence, status=OccurrenceStatus.SCHEDULED, reason=CancelReason.NONE, message=message
         )
         _back_on(occurrence, now=now)
     return occurrence
+
+
+def _refuse_while_closed(event, day):
+    """A date cannot be on while its event is closed until further notice or on one of the
+    centre's (or its space's) closed days: those say so first."""
+    if event.closed_until_further_notice:
+        raise ScheduleError(
+            "closed",
+            _(
+                "The event is closed until further notice. To hold this date, first reopen "
+                "the event on its Schedule tab."
+            ),
+        )
+    if any(c.covers(day) for c in ClosedDays.objects.for_event(event, since=day)):
+        raise ScheduleError(
+            "closed_days",
+            _(
+                "This day is one of the centre's closed days. To hold this date, first "
+                "change the closed days."
+            ),
+        )
 
 
 def _back_on(occurrence, *, now):
@@ -309,6 +313,8 @@ def move_occurrence(*, occurrence, start, end, space=None, message="", now=None)
         raise ScheduleError("past", _("A date cannot be moved into the past."))
     with transaction.atomic():
         occurrence = _locked_date(occurrence)
+        if occurrence.is_cancelled:  # moving it out of a cancellation puts it on again
+            _refuse_while_closed(occurrence.event, start.astimezone(recurrence.site_zone()).date())
         # The room it leaves shows it no more: caches of its page hear of it.
         occurrences_changed.send(
             sender=Occurrence, event=occurrence.event, spaces=[occurrence.space_id]
@@ -346,10 +352,16 @@ def set_capacity(*, occurrence, capacity, now=None):
     with transaction.atomic():
         occurrence = lock_place(occurrence=occurrence)
         if occurrence.capacity != capacity:
-            occurrence.capacity = capacity
-            occurrence.save(update_fields=["capacity", "updated_at"])
+            _save_places(occurrence, capacity)
         offer_places(event=occurrence.event, occurrence=occurrence, now=now)
     return occurrence
+
+
+def _save_places(occurrence, capacity):
+    # Changed by staff: schedule edits leave this date alone from now on.
+    occurrence.capacity = capacity
+    occurrence.edited = True
+    occurrence.save(update_fields=["capacity", "edited", "updated_at"])
 
 
 def change_date(*, occurrence, cancelled, message, start, end, space, capacity, now=None):
@@ -357,8 +369,12 @@ def change_date(*, occurrence, cancelled, message, start, end, space, capacity, 
     goes through its own workflow above, all in one transaction. Returns the date."""
     now = now or timezone.now()
     with transaction.atomic():
-        current = _locked_date(occurrence)
+        current = lock_place(occurrence=occurrence)
         moved = (start, end, space) != (current.start, current.end, current.space)
+        new_places = capacity != current.capacity
+        if new_places:
+            # First, so that a date given back offers only the places it now has.
+            _save_places(current, capacity)
         if cancelled and not current.is_cancelled:
             current = cancel_occurrence(occurrence=current, message=message, now=now)
         elif moved:
@@ -369,6 +385,6 @@ def change_date(*, occurrence, cancelled, message, start, end, space, capacity, 
             current = restore_occurrence(occurrence=current, message=message, now=now)
         elif message != current.message:
             current = set_message(occurrence=current, message=message)
-        if capacity != current.capacity:
-            current = set_capacity(occurrence=current, capacity=capacity, now=now)
+        if new_places:
+            offer_places(event=current.event, occurrence=current, now=now)
     return current

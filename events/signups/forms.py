@@ -4,6 +4,7 @@ says what to do."""
 import re
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import MAX_PARTY_SIZE
@@ -32,9 +33,20 @@ def free_text(value):
     return value.strip()
 
 
+def _interpolate(message, values):
+    return message % values
+
+
+# A translated message with its numbers, translated when shown (in the reader's language),
+# not when the module is imported.
+interpolate_lazy = lazy(_interpolate, str)
+
+
 def too_long(limit):
     return {
-        "max_length": _("Please keep this to %(limit)d characters or fewer.") % {"limit": limit}
+        "max_length": interpolate_lazy(
+            _("Please keep this to %(limit)d characters or fewer."), {"limit": limit}
+        )
     }
 
 
@@ -97,15 +109,17 @@ class SignUpBaseForm(forms.Form):
         return free_text(self.cleaned_data["note"])
 
 
+NOT_A_PARTY_SIZE = interpolate_lazy(
+    _("Please give the number of people as a number from 1 to %(max)d."), {"max": MAX_PARTY_SIZE}
+)
 PARTY_SIZE_ERRORS = {
-    "invalid": _("Please give the number of people as a number from 1 to %(max)d.")
-    % {"max": MAX_PARTY_SIZE},
-    "min_value": _("Please give the number of people as a number from 1 to %(max)d.")
-    % {"max": MAX_PARTY_SIZE},
-    "max_value": _("For more than %(max)d people, please contact the centre: we will find a way.")
-    % {"max": MAX_PARTY_SIZE},
-    "required": _("Please give the number of people as a number from 1 to %(max)d.")
-    % {"max": MAX_PARTY_SIZE},
+    "invalid": NOT_A_PARTY_SIZE,
+    "min_value": NOT_A_PARTY_SIZE,
+    "max_value": interpolate_lazy(
+        _("For more than %(max)d people, please contact the centre: we will find a way."),
+        {"max": MAX_PARTY_SIZE},
+    ),
+    "required": NOT_A_PARTY_SIZE,
 }
 
 
