@@ -384,6 +384,21 @@ def test_no_reminder_for_a_cancelled_date(date, frozen_now):
     assert sent_mail("中止")  # that news did go out
 
 
+def test_a_cancelled_date_moved_to_a_later_day_gets_its_reminder_again(date, frozen_now):
+    book(date, wants_reminder=True)
+    changes.cancel_occurrence(occurrence=date, message="お休みします")
+    frozen_now.move_to(at(2026, 12, 7, 10))
+    delivery.send_due()
+    assert reminders().get().status == MessageStatus.SKIPPED  # not sent for a cancelled date
+    changes.move_occurrence(occurrence=date, start=at(2026, 12, 15, 13), end=at(2026, 12, 15, 16))
+    reminder = reminders().get()
+    assert reminder.status == MessageStatus.PENDING and reminder.due_at == at(2026, 12, 14, 10)
+    frozen_now.move_to(at(2026, 12, 14, 10, 5))
+    delivery.send_due()
+    [message] = sent_mail("ご案内")
+    assert "12月15日" in message.subject
+
+
 def test_no_reminder_for_a_waiting_list_place(date, frozen_now):
     book(date, party_size=4)
     book(date, wants_reminder=True)  # full: on the waiting list

@@ -111,26 +111,38 @@ def plan_reminders(signup, *, occurrences=None, now=None):
 
 
 def replan_reminders(occurrences, *, now=None):
-    """Dates were added, moved or given back: reminders not yet sent follow the new time (or
-    are dropped, when their time has now passed), and people who want reminders get one for a
-    date they did not have one for (a new date of their series). Idempotent."""
+    """Dates were added, moved or given back: reminders follow the new time (or are dropped,
+    when their time has now passed; one already sent or skipped for the old time is sent again
+    for the new one), and people who want reminders get one for a date they did not have one
+    for (a new date of their series). Idempotent."""
     now = now or timezone.now()
     occurrences = list(occurrences)
     if not occurrences:
         return
     by_pk = {o.pk: o for o in occurrences}
-    pending = OutboxMessage.objects.filter(
+    planned = OutboxMessage.objects.filter(
         kind=MessageKind.REMINDER,
-        status=MessageStatus.PENDING,
+        status__in=[MessageStatus.PENDING, MessageStatus.SENT, MessageStatus.SKIPPED],
         payload__occurrence__in=list(by_pk),
     )
-    for message in pending:
+    for message in planned:
         due = reminder_due(by_pk[message.payload["occurrence"]])
         if due != message.due_at:
             message.due_at = message.next_attempt_at = due
-            if due <= now:
+            if due > now:
+                message.status, message.attempts, message.sent_at = MessageStatus.PENDING, 0, None
+            elif message.status == MessageStatus.PENDING:
                 message.status = MessageStatus.SKIPPED
-            message.save(update_fields=["due_at", "next_attempt_at", "status", "updated_at"])
+            message.save(
+                update_fields=[
+                    "due_at",
+                    "next_attempt_at",
+                    "status",
+                    "attempts",
+                    "sent_at",
+                    "updated_at",
+                ]
+            )
     event_id = occurrences[0].event_id
     wanting = SignUp.objects.active().filter(wants_reminder=True, erased_at__isnull=True).exclude(
         email=""
