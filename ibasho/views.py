@@ -1,14 +1,14 @@
 from django.core.cache import cache
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .health import check_database, check_outbox, run_checks
 from .tasks import HEARTBEAT_KEY
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """JSON status of the database, cache and broker: 200 when all answer and no e-mail is
     late, 503 otherwise."""
@@ -24,7 +24,7 @@ def healthz(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def liveness(request):
     """For a load balancer: can this process serve the site? Only the database is needed; pages
     and sign-ups go on while the cache or broker is down or e-mail is late (the monitor

@@ -398,3 +398,9 @@ def test_the_english_feed_has_the_english_titles_and_the_same_entries(client, sc
     assert expand(response).keys() == expand(japanese).keys()
     [master] = [e for e in vevents(response) if e["SUMMARY"] == "Tuesday and Friday drop-in"]
     assert str(master["URL"]).startswith("http://testserver/en/")
+
+
+def test_trace_and_other_methods_on_the_feed_are_refused(client, event_index):
+    assert client.generic("TRACE", "/events/feed.ics").status_code == 405
+    assert client.post("/events/feed.ics").status_code == 405
+    assert client.head("/events/feed.ics").status_code == 200

@@ -65,3 +65,10 @@ def test_a_load_balancer_keeps_sending_visitors_while_redis_is_down(
     assert response.status_code == 200 and response.json() == {"status": "ok"}
     assert response.headers["Cache-Control"].startswith("max-age=0")
     assert client.get("/").status_code == 200
+
+
+def test_monitors_may_ask_with_head(client):
+    for url in ["/healthz", "/healthz/live"]:
+        response = client.head(url)
+        assert response.status_code in (200, 503), url  # the state, not 405
+        assert response.status_code == client.get(url).status_code, url

@@ -102,3 +102,12 @@ def test_security_headers_on_public_pages(client, demo):
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_the_csrf_cookie_ends_with_the_browser_session(client, demo):
+    response = client.get("/my/")  # a page with a form sets it
+    cookie = response.cookies[settings.CSRF_COOKIE_NAME]
+    assert cookie.value and not cookie["max-age"] and not cookie["expires"]
+    assert BeautifulSoup(response.content, "html.parser").find(
+        "input", {"name": "csrfmiddlewaretoken"}
+    )

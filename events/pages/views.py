@@ -6,6 +6,7 @@ from django.utils import translation
 from django.utils.cache import set_response_etag
 from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
 from ..calendars import feeds, ical
@@ -18,6 +19,7 @@ BAD_FEED = _(
 )
 
 
+@require_safe  # GET and HEAD; TRACE and the rest get 405
 def feed(request):
     """`/events/feed.ics`: the dates `/events/` lists for the same filters, from 30 days ago to
     the end of the stored schedule; `discreet=1` for calendars a family shares."""

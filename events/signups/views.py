@@ -191,7 +191,7 @@ def manage(request, token):
     signup = SignUp.objects.with_token(token).select_related("event", "occurrence").first()
     if signup is None:
         return _not_found(request)
-    message = None
+    message = refused = None
     party_form = PartySizeForm(initial={"party_size": signup.party_size})
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -200,7 +200,9 @@ def manage(request, token):
                 services.cancel_signup(signup=signup)
                 message = "cancelled"
             elif action == "accept":
-                services.accept_offer(signup=signup)
+                # A second click by someone unsure the first one worked: the place is theirs.
+                if not signup.has_place:
+                    services.accept_offer(signup=signup)
                 message = "accepted"
             elif action == "decline":
                 services.decline_offer(signup=signup)
@@ -217,14 +219,18 @@ def manage(request, token):
                 occurrence = Occurrence.objects.filter(
                     event=signup.event,
                     pk=int(occurrence_id)
-                    if occurrence_id.isdigit() and len(occurrence_id) < 16
+                    # isdigit() alone lets "²" through, which int() refuses.
+                    if occurrence_id.isascii()
+                    and occurrence_id.isdigit()
+                    and len(occurrence_id) < 16
                     else 0,
                 ).first()
                 if occurrence is not None:
                     services.report_absence(signup=signup, occurrence=occurrence)
                     message = "absence"
         except services.SignUpError as error:
-            party_form.add_error(None, str(error))
+            # Said kindly on the same page; what was done before stays done.
+            refused = str(error)
         if message:
             return redirect(f"{request.path}?done={message}")
     signup.refresh_from_db()
@@ -237,6 +243,7 @@ def manage(request, token):
             "done": request.GET.get("done"),
             "is_new": request.GET.get("new") == "1",
             "bookmark_url": request.build_absolute_uri(request.path),
+            "refused": refused,
         },
     )
 

@@ -281,6 +281,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# Gone when the browser closes: a form page sets it afresh, so forms work after a restart.
+CSRF_COOKIE_AGE = None
 SESSION_COOKIE_SAMESITE = "Lax"
 # Public pages run no inline script and load nothing from another host. The Wagtail admin is
 # exempt: it relies on inline scripts and styles and is behind a login.
