@@ -7,7 +7,6 @@ from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +18,7 @@ from wagtail.search import index
 
 from events.pages.schema_org import place_data, to_json_ld
 from events.schedule.i18n import pages_in_current_language, source_page, source_pages
-from events.schedule.listing import feed_url
+from events.schedule.listing import feed_url, filter_q
 from events.schedule.models import RICH_TEXT_FEATURES, Audience, FilteredIndexMixin, Occurrence
 from events.schedule.places import shows_address, shows_join_link
 
@@ -178,7 +177,8 @@ def listing_context(request, *, index_page):
         return {"filter_form": form, "filter_error": True, "spaces": []}
     data = form.cleaned_data
     if data["area"]:
-        spaces = spaces.filter(Q(area__slug=data["area"]) | Q(area__parent__slug=data["area"]))
+        # The same rule as the dates' filter: an area includes the towns within it.
+        spaces = spaces.filter(filter_q({"area": data["area"]}, space=""))
     if data["audience"]:
         spaces = spaces.filter(audience__in=[data["audience"], "both"])
     for code in data["feature"]:

@@ -174,3 +174,33 @@ def test_what_a_date_status_means_for_a_sign_up(booking_date, frozen_now):
     with pytest.raises(services.SignUpError) as refused:
         book(booking_date)
     assert refused.value.code == "past"
+
+
+@pytest.mark.parametrize("hidden", [False, True])
+def test_a_series_calendar_file_takes_the_same_queries_for_any_number_of_dates(
+    client, make_event, make_space, hidden
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fields = {"location_policy": "after_signup"} if hidden else {}
+    space = make_space(title="研修室", address=ADDRESS, **fields)
+    counts = []
+    for weeks in (3, 9):
+        event = make_event(
+            title=f"家族教室{weeks}",
+            kind="family_class",
+            space=space,
+            join_mode="enrolment",
+            capacity=10,
+            rules=[weekly(dt.date(2026, 12, 1), ["TU"], count=weeks)],
+        )
+        token = services.enrol(
+            event=event, form_key=new_form_key(), nickname="やまだ", phone="090-1234-5678"
+        )[1]
+        calendar_entries(client, token)  # per-process look-ups (locales, the site) made once
+        with CaptureQueriesContext(connection) as queries:
+            _calendar, entries = calendar_entries(client, token)
+        assert len(entries) == weeks
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -33,7 +33,7 @@ from django.utils.translation import pgettext
 from ..schedule.i18n import pages_in_current_language
 from ..schedule.listing import filter_q
 from ..schedule.models import Occurrence, OccurrenceStatus, Series
-from ..schedule.places import shows_address
+from ..schedule.places import public_location, shows_address
 from ..schedule.recurrence import WEEKDAY_CODES, site_zone, start_of_day
 from . import ical
 
@@ -331,9 +331,10 @@ def describe(event, space, discreet, *, start=None, message="", title=None, url=
     location = ""
     if shows_address(space) and space.address:
         location = space.address if discreet else f"{space.title}, {space.address}"
+    elif space is not None and discreet:
+        location = space.area.name if space.area_id else ""
     elif space is not None:
-        area = space.area.name if space.area_id else ""
-        location = area if discreet else ", ".join(filter(None, [space.title, area]))
+        location = public_location(space)
     elif event.is_online:
         location = _("Online")
     description = ""

@@ -13,6 +13,16 @@ def place_of(occurrence):
     return occurrence.space or occurrence.event.space
 
 
+# What a date's place and people may be read with, for `place_of` and `public_location`.
+PLACE_RELATIONS = ("event__space__area", "space__area")
+
+
+def public_location(space):
+    """What anyone may know of where a space is: its name and its area."""
+    area = space.area.name if space.area_id else ""
+    return ", ".join(filter(None, [space.title, area]))
+
+
 def shows_address(space, *, has_place=False):
     """May the exact address be shown? `has_place`: the reader's place is confirmed (see
     events.signups.models.SignUp.has_place)."""

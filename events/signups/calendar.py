@@ -5,7 +5,7 @@ from django.conf import settings
 
 from ..calendars.ical import build_feed, occurrence_component
 from ..schedule.models import Occurrence
-from ..schedule.places import place_of, shows_address
+from ..schedule.places import PLACE_RELATIONS, place_of, public_location, shows_address
 
 
 def signup_calendar(signup, *, request=None, method="PUBLISH", occurrences=None):
@@ -19,7 +19,12 @@ def signup_calendar(signup, *, request=None, method="PUBLISH", occurrences=None)
     if occurrences is None and signup.occurrence_id:
         occurrences = [signup.occurrence]
     elif occurrences is None:
-        occurrences = Occurrence.objects.filter(event=event).upcoming().order_by("start")
+        occurrences = (
+            Occurrence.objects.filter(event=event)
+            .upcoming()
+            .select_related(*PLACE_RELATIONS)
+            .order_by("start")
+        )
     has_place = signup.has_place
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     url = request.build_absolute_uri(event.url) if request is not None else base + event.url
@@ -32,9 +37,7 @@ def signup_calendar(signup, *, request=None, method="PUBLISH", occurrences=None)
         if shows_address(space, has_place=has_place):
             location = space.address or space.title
         elif space is not None:
-            location = ", ".join(
-                filter(None, [space.title, space.area.name if space.area_id else ""])
-            )
+            location = public_location(space)
         components.append(
             occurrence_component(
                 occurrence,

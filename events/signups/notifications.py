@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from ..messages import kinds, outbox
 from ..messages.models import MessageStatus, OutboxMessage
 from ..schedule.models import Occurrence
+from ..schedule.places import PLACE_RELATIONS
 from ..schedule.recurrence import site_zone
 from .calendar import signup_calendar
 from .links import manage_link, new_manage_link
@@ -220,7 +221,7 @@ def render_dates_changed(message, now):
         return None
     dates = list(
         Occurrence.objects.filter(pk__in=message.payload["occurrences"])
-        .select_related("event", "space")
+        .select_related(*PLACE_RELATIONS)
         .order_by("start")
     )
     if not dates:
@@ -246,7 +247,7 @@ def render_reminder(message, now):
         return None
     occurrence = (
         Occurrence.objects.filter(pk=message.payload["occurrence"])
-        .select_related("event", "space")
+        .select_related(*PLACE_RELATIONS)
         .first()
     )
     if occurrence is None or occurrence.is_cancelled or occurrence.start <= now:
