@@ -256,7 +256,7 @@ def test_a_stored_page_is_answered_whole_before_django_runs(hidamari):
             # Exactly what Django answered: the page, and every header the middleware added.
             assert body == first[2] and headers == first[1], path
             assert headers["X-Content-Type-Options"] == "nosniff"
-            assert "Content-Security-Policy" in headers
+            assert "Content-Security-Policy" in headers and "Permissions-Policy" in headers
             assert int(headers["Content-Length"]) == len(body)
             # A calendar app that has it gets a 304, also without Django.
             status, headers, body, queries, handled = serve(

@@ -104,6 +104,18 @@ def test_security_headers_on_public_pages(client, demo):
     assert response.headers["X-Frame-Options"] == "DENY"
 
 
+@pytest.mark.parametrize("url", ["/", "/en/learn/", MISSING_PAGE, "/my/", "/admin/login/"])
+def test_every_page_denies_browser_features_ibasho_never_uses(client, demo, url):
+    response = client.get(url)
+    policy = dict(
+        part.strip().split("=", 1) for part in response.headers["Permissions-Policy"].split(",")
+    )
+    for feature in ["camera", "microphone", "geolocation", "payment", "interest-cohort", "usb"]:
+        assert policy[feature] == "()", (url, feature)
+    # What the staff admin needs stays allowed on the site's own pages.
+    assert "clipboard-write" not in policy and "fullscreen" not in policy
+
+
 def test_the_csrf_cookie_ends_with_the_browser_session(client, demo):
     response = client.get("/my/")  # a page with a form sets it
     cookie = response.cookies[settings.CSRF_COOKIE_NAME]

@@ -53,6 +53,7 @@ MIDDLEWARE = [
     # replayed as it is (also before Django runs at all: ibasho.page_cache.CachedPages).
     "ibasho.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # ETags for every GET, and 304 for a calendar app (or browser) that already has the page.
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -284,6 +285,45 @@ CSRF_COOKIE_HTTPONLY = True
 # Gone when the browser closes: a form page sets it afresh, so forms work after a restart.
 CSRF_COOKIE_AGE = None
 SESSION_COOKIE_SAMESITE = "Lax"
+# Powerful browser features Ibasho never uses are switched off for every page and anything it
+# might embed, so a script that slipped in could not ask for them either (the header comes from
+# django-permissions-policy). Features the Wagtail admin uses (clipboard, fullscreen) are left
+# as the browser has them: same origin only. Sign-in keys (publickey-credentials-*) are off until
+# staff sign-in offers them.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "otp-credentials",
+        "payment",
+        "private-state-token-issuance",
+        "private-state-token-redemption",
+        "publickey-credentials-create",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "shared-storage",
+        "shared-storage-select-url",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+}
 # Public pages run no inline script and load nothing from another host. The Wagtail admin is
 # exempt: it relies on inline scripts and styles and is behind a login.
 CONTENT_SECURITY_POLICY = {
