@@ -2,12 +2,14 @@
 says what to do."""
 
 import re
+import unicodedata
 
 from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import MAX_PARTY_SIZE
+from .phones import PhoneError, phone_digits
 from .tokens import is_form_key
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
@@ -15,6 +17,7 @@ LINE_BREAKS = re.compile(r"[\r\n]")
 
 
 def single_line(value):
+    value = refuse_hidden_characters(value)
     if LINE_BREAKS.search(value) or CONTROL_CHARACTERS.search(value) or "\t" in value:
         raise forms.ValidationError(
             _("Please write this on one line, without line breaks or special characters."),
@@ -24,13 +27,100 @@ def single_line(value):
 
 
 def free_text(value):
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = refuse_hidden_characters(value.replace("\r\n", "\n").replace("\r", "\n"))
     if CONTROL_CHARACTERS.search(value):
         raise forms.ValidationError(
             _("This contains special characters that cannot be saved. Please remove them."),
             code="control_characters",
         )
     return value.strip()
+
+
+# --- Characters that would make a printed list lie ------------------------------------------------
+# Format characters (Unicode category Cf: direction overrides, zero-width spaces and joiners,
+# BOM, soft hyphen...), private-use characters (Co) and unassigned codes and non-characters (Cn)
+# are refused, with a message that says which kind to remove: refusing is honest, stripping
+# would store something other than what the person meant. Decisions:
+# - a single BOM at the very start is dropped silently: it comes with text pasted from a file
+#   and means nothing there;
+# - the zero-width joiner (U+200D) is allowed between two pictographs, so that emoji sequences
+#   (a family 👨‍👩‍👧, 🏳️‍🌈) pass; variation selectors (U+FE0E/U+FE0F, and the ideographic ones
+#   for name kanji) are Mn and pass anyway; so do the tag characters of a flag such as
+#   England's, and only there;
+# - Python's Unicode tables lag behind phones: an unassigned code among the pictographs or the
+#   ideographs (planes 2 and 3) is taken as a newer emoji or kanji, not as an error. Everywhere
+#   else (scripts that join with U+200C/U+200D, for instance) the rule holds without exception.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+BOM = "\ufeff"
+ZERO_WIDTH_JOINER = "\u200d"
+FLAG_TAGS = re.compile("\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f")
+EMOJI_MODIFIERS = re.compile("[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]+$")
+
+HIDDEN_CHARACTER_MESSAGES = {
+    "bidi_control": _(
+        "This contains an invisible character that changes the direction of the text (it can "
+        "come along when text is copied). Please delete what you wrote here and type it again."
+    ),
+    "invisible_character": _(
+        "This contains an invisible character, such as a zero-width space (it can come along "
+        "when text is copied). Please delete what you wrote here and type it again."
+    ),
+    "private_use": _(
+        "This contains a character that only some phones or computers can show (a maker's own "
+        "symbol or a custom character). Please remove it or use another character."
+    ),
+    "unassigned_character": _(
+        "This contains a code that is not a letter or a symbol. Please delete what you wrote "
+        "here and type it again."
+    ),
+}
+
+
+def refuse_hidden_characters(value):
+    """The value without a leading BOM; a ValidationError (its code says which kind of
+    character) when it holds one the staff could not see or trust on a list."""
+    value = value.removeprefix(BOM)
+    checked = FLAG_TAGS.sub("\U0001f3f4", value)
+    for index, char in enumerate(checked):
+        kind = _hidden_kind(char)
+        if kind == "invisible_character" and char == ZERO_WIDTH_JOINER:
+            before = EMOJI_MODIFIERS.sub("", checked[:index])
+            if (
+                before
+                and _is_pictograph(before[-1])
+                and _is_pictograph(checked[index + 1 : index + 2])
+            ):
+                continue
+        if kind:
+            raise forms.ValidationError(HIDDEN_CHARACTER_MESSAGES[kind], code=kind)
+    return value
+
+
+def _hidden_kind(char):
+    category = unicodedata.category(char)
+    if category == "Cf":
+        return "bidi_control" if char in BIDI_CONTROLS else "invisible_character"
+    if category == "Co":
+        return "private_use"
+    if category in ("Cn", "Cs") and not _newer_than_this_server(char):
+        return "unassigned_character"
+    return None
+
+
+def _newer_than_this_server(char):
+    point = ord(char)
+    if point & 0xFFFE == 0xFFFE or 0xFDD0 <= point <= 0xFDEF:  # non-characters, for ever
+        return False
+    return 0x1F000 <= point <= 0x1FAFF or 0x20000 <= point <= 0x3FFFD
+
+
+def _is_pictograph(char):
+    if not char:
+        return False
+    category = unicodedata.category(char)
+    return category == "So" or (category == "Cn" and _newer_than_this_server(char))
 
 
 def _interpolate(message, values):
@@ -98,11 +188,13 @@ class SignUpBaseForm(forms.Form):
         return single_line(self.cleaned_data["relationship"])
 
     def clean_phone(self):
+        """The number as typed (trimmed); the services keep its digits beside it."""
         phone = single_line(self.cleaned_data["phone"])
-        if phone and not PHONE.fullmatch(phone):
-            raise forms.ValidationError(
-                _("Please write the phone number with digits (hyphens are fine)."), code="phone"
-            )
+        if phone:
+            try:
+                phone_digits(phone)
+            except PhoneError as error:
+                raise forms.ValidationError(PHONE_MESSAGES[error.code], code="phone") from None
         return phone
 
     def clean_note(self):
@@ -256,7 +348,24 @@ class EnrolmentForm(SignUpBaseForm):
         return data
 
 
-PHONE = re.compile(r"\+?[0-9０-９][0-9０-９\-－ ()（）]{5,28}")
+PHONE_MESSAGES = {
+    "characters": _(
+        "Please write the phone number with digits only. Hyphens, spaces and brackets are fine."
+    ),
+    "start": _(
+        "Please write the whole number with its area code, starting with 0 (for example "
+        "03-1234-5678 or 090-1234-5678). A number outside Japan starts with + and the country "
+        "code."
+    ),
+    "too_short": _(
+        "This number seems to be missing some digits. A number in Japan has 10 or 11 digits, "
+        "area code included (for example 03-1234-5678 or 090-1234-5678)."
+    ),
+    "too_long": _(
+        "This number seems to have too many digits. A number in Japan has 10 or 11 digits, "
+        "area code included (for example 03-1234-5678 or 090-1234-5678)."
+    ),
+}
 
 
 class PartySizeForm(forms.Form):

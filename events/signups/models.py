@@ -82,6 +82,9 @@ class SignUp(models.Model):
     relationship = models.CharField(_("relationship"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), max_length=254, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # The same number as digits to dial (`tel:` links) and to compare, a leading + only for a
+    # number outside Japan (events.signups.phones); `phone` stays as the person wrote it.
+    phone_digits = models.CharField(_("phone (digits)"), max_length=16, blank=True, editable=False)
     note = models.TextField(_("note to staff"), max_length=500, blank=True)
     wants_reminder = models.BooleanField(_("reminder wanted"), default=False)
     language = models.CharField(_("language"), max_length=8, default="ja")

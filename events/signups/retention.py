@@ -41,6 +41,7 @@ def erase_personal_data(*, now=None):
             relationship="",
             email="",
             phone="",
+            phone_digits="",
             note="",
             submission_key="",
             browser_key="",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..schedule.models import Occurrence
-from . import notifications, tokens
+from . import notifications, phones, tokens
 from .links import add_token
 from .models import (
     HOLDING_PLACES,
@@ -197,6 +197,7 @@ def enrol(
             relationship=relationship,
             email=email,
             phone=phone,
+            phone_digits=phones.digits_or_blank(phone),
             note=note,
             wants_reminder=wants_reminder,
             language=language,
