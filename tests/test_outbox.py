@@ -571,6 +571,41 @@ def test_failed_mail_is_listed_for_staff_without_addresses_and_sent_again(
     assert "SMTPRecipientsRefused" not in staff.get("/admin/outbox/").content.decode()
 
 
+def test_a_failed_send_me_my_links_can_be_sent_again_and_keeps_its_address_no_longer(
+    staff, client, date, failing_mail, settings, frozen_now
+):
+    book(date)
+    OutboxMessage.objects.all().delete()
+    failing_mail.error = smtplib.SMTPRecipientsRefused({"yu@example.org": (550, b"full")})
+    client.post("/my/", {"email": "yu@example.org"})
+    delivery.send_due()
+    message = OutboxMessage.objects.get()
+    assert message.status == MessageStatus.FAILED
+    assert message.to_address == "yu@example.org"  # what "send again" needs, kept
+
+    staff.post(f"/admin/outbox/{message.pk}/retry/")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # fixed
+    assert delivery.send_due() == 1
+    [sent] = mail.outbox
+    assert sent.to == ["yu@example.org"] and re.search(r"/my/[A-Za-z0-9_-]{43}/", sent.body)
+    message.refresh_from_db()
+    assert (message.status, message.to_address) == (MessageStatus.SENT, "")
+
+
+def test_a_failed_message_keeps_its_address_only_for_the_retention_time(
+    client, date, failing_mail, frozen_now
+):
+    book(date)
+    OutboxMessage.objects.all().delete()
+    failing_mail.error = smtplib.SMTPRecipientsRefused({"yu@example.org": (550, b"full")})
+    client.post("/my/", {"email": "yu@example.org"})
+    delivery.send_due()
+    assert OutboxMessage.objects.get().to_address == "yu@example.org"
+    frozen_now.move_to(at(2027, 1, 2))  # 30 days and a bit
+    retention.erase_personal_data()
+    assert not OutboxMessage.objects.filter(to_address="yu@example.org").exists()
+
+
 def test_staff_groups_can_be_given_the_unsent_e_mail_page(staff):
     from django.contrib.auth.models import Permission
 

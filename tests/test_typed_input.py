@@ -147,3 +147,21 @@ def test_a_hidden_character_in_a_note_is_refused_too(client, family_class):
 def test_japanese_names_and_emoji_are_welcome(client, family_class, typed, stored):
     assert enrol(client, family_class, nickname=typed, phone="090-1234-5678").status_code == 302
     assert SignUp.objects.get().nickname == stored
+
+
+def test_a_form_body_that_is_not_utf8_is_refused_and_nothing_is_stored(client, family_class):
+    url = f"{family_class.url}enrol/"
+    fields = form_of(client, url)
+    body = "&".join(f"{name}={value}" for name, value in fields.items())
+    body += "&nickname=%E5%B1%B1%FF%FE&phone=090-1234-5678"
+    response = client.generic(
+        "POST", url, body.encode(), content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert "読み取れませんでした" in response.content.decode()
+    assert not SignUp.objects.exists()
+
+
+def test_a_query_that_is_not_utf8_is_refused_and_a_japanese_one_is_fine(client, family_class):
+    assert client.get("/my/?x=%FF").status_code == 400
+    assert client.get("/my/?x=%E5%AE%B6%E6%97%8F+%E4%BC%9A").status_code == 200

@@ -61,8 +61,11 @@ def deliver(pk, *, now=None, connection=None):
             message.status = MessageStatus.SENT if email is not None else MessageStatus.SKIPPED
             message.sent_at = now if email is not None else None
             message.last_error = ""
-        if message.status != MessageStatus.PENDING:
-            message.to_address = ""  # the only personal datum a row may hold
+        # The only personal datum a row may hold: kept while it may still be sent (pending, or
+        # failed, which staff can send again), gone once it is handled; retention clears a failed
+        # one with everything else after IBASHO_SIGNUP_RETENTION_DAYS.
+        if message.status in (MessageStatus.SENT, MessageStatus.SKIPPED):
+            message.to_address = ""
         message.save()
         return message.status
 

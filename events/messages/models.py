@@ -41,7 +41,8 @@ class OutboxMessage(models.Model):
     )
     # Ids and flags only (dates, METHOD, cancelled/restored, language): nothing personal.
     payload = models.JSONField(default=dict, blank=True)
-    # Only for a message that belongs to no sign-up ("send me my links"); emptied once handled.
+    # Only for a message that belongs to no sign-up ("send me my links"); emptied once sent or
+    # skipped, kept on a failed one so staff can send it again (until retention clears it).
     to_address = models.EmailField(max_length=254, blank=True)
     # Planned messages (a reminder per sign-up and date) are written at most once.
     dedupe_key = models.CharField(max_length=100, blank=True)
