@@ -52,8 +52,11 @@ def gunicorn(env, *, workers=2):
     """A gunicorn serving the site with `env`; yields its base URL once it answers."""
     port = free_port()
     program = Path(sys.executable).with_name("gunicorn")
+    # gunicorn.conf.py in ROOT is read as in production; the access log is written (and
+    # redacted) as there, into /dev/null instead of the terminal.
     args = ["ibasho.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
-    server = subprocess.Popen([str(program), *args, "--log-level", "warning"], cwd=ROOT, env=env)
+    args += ["--log-level", "warning", "--access-logfile", "/dev/null"]
+    server = subprocess.Popen([str(program), *args], cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):

@@ -52,8 +52,16 @@ def run_checks(checks=CHECKS):
     for name, check in checks.items():
         try:
             check()
-        except Exception:
-            logger.warning("health check %s failed", name, exc_info=True)
+        except Exception as error:
+            # A short line, at most one a minute while it lasts (ibasho.logs.OutageLines).
+            detail = (str(error).splitlines() or [""])[0][:200]
+            logger.warning(
+                "%s unavailable (%s: %s)",
+                name,
+                type(error).__name__,
+                detail,
+                extra={"outage": name},
+            )
             results[name] = "unavailable"
         else:
             results[name] = "ok"

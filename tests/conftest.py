@@ -232,6 +232,34 @@ def cache_down(settings):
 
 
 @pytest.fixture
+def broker_down():
+    """Celery publishes for real (not in the test process) to a port where nothing listens."""
+    from ibasho.celery import app as celery_app
+    from tests.support.broker import forget_connection_pools
+
+    conf = celery_app.conf
+    saved = (
+        conf.task_always_eager,
+        conf.broker_url,
+        conf.broker_transport_options,
+        conf.broker_connection_timeout,
+    )
+    conf.task_always_eager = False
+    conf.broker_url = "redis://127.0.0.1:1/0"
+    conf.broker_transport_options = {}
+    conf.broker_connection_timeout = 0.5
+    forget_connection_pools()
+    yield
+    (
+        conf.task_always_eager,
+        conf.broker_url,
+        conf.broker_transport_options,
+        conf.broker_connection_timeout,
+    ) = saved
+    forget_connection_pools()
+
+
+@pytest.fixture
 def frozen_moment():
     """Where `frozen_now` stops the clock. A module whose story starts at another moment
     overrides this fixture, never the clock itself."""

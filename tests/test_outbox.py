@@ -32,8 +32,6 @@ from events.models import (
 )
 from events.signups import notifications, retention, services
 from events.signups.tokens import new_form_key
-from ibasho.celery import app as celery_app
-from tests.support.broker import forget_connection_pools
 from tests.support.dates import JST, at, weekly
 from tests.support.pages import book as book_on_the_page
 
@@ -157,31 +155,6 @@ def test_a_reminder_arrives_once_the_day_before_with_a_working_link(
 
 
 # --- The broker is down ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def broker_down():
-    """Celery publishes for real (not in the test process) to a port where nothing listens."""
-    conf = celery_app.conf
-    saved = (
-        conf.task_always_eager,
-        conf.broker_url,
-        conf.broker_transport_options,
-        conf.broker_connection_timeout,
-    )
-    conf.task_always_eager = False
-    conf.broker_url = "redis://127.0.0.1:1/0"
-    conf.broker_transport_options = {}
-    conf.broker_connection_timeout = 0.5
-    forget_connection_pools()
-    yield
-    (
-        conf.task_always_eager,
-        conf.broker_url,
-        conf.broker_transport_options,
-        conf.broker_connection_timeout,
-    ) = saved
-    forget_connection_pools()
 
 
 @with_commits

@@ -51,8 +51,12 @@ def enqueue(pk):
     try:
         deliver_message.delay(pk)
     except Exception as error:  # any broker or connection error
+        # While the broker is down this is said once a minute, not once a message.
         logger.warning(
-            "outbox message %s not queued (%s); the sweep will send it", pk, type(error).__name__
+            "outbox message %s not queued (%s); the sweep will send it",
+            pk,
+            type(error).__name__,
+            extra={"outage": "broker"},
         )
 
 

@@ -344,13 +344,34 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# One console handler for every logger, Django's and Celery's included (ibasho/celery.py makes
+# the worker use this too). Its filters take private links and tokens out of every record and
+# turn an outage of Redis into one short line a minute (ibasho/logs.py). A handler added here
+# must list the same filters.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "outage": {"()": "ibasho.logs.OutageLines"},
+        "redact": {"()": "ibasho.logs.RedactTokens"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["outage", "redact"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
-        # Request logs carry paths with tokens later on; keep them out of the logs.
+        # Django's own handlers (console when DEBUG, mail to ADMINS) would write unfiltered
+        # records, the request with its path and cookies included: send everything to root.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": [], "propagate": True},
+        # A 404 is not worth a line (bots try thousands); errors are.
         "django.request": {"level": "ERROR"},
         # Routine page and background-task chatter drowns out what matters in the console.
         "wagtail": {"level": "WARNING"},
