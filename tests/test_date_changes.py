@@ -18,6 +18,7 @@ from events.models import ClosedDays, MessageKind, Occurrence, OutboxMessage, Si
 from events.pages.models import sync_all_events
 from events.signups import services
 from events.signups.tokens import new_form_key
+from tests.support.mail import calendar_of
 from tests.support.dates import at, weekly
 from tests.support.pages import form_data
 
@@ -126,8 +127,8 @@ def test_restoring_a_date_tells_everyone_once_raises_sequence_and_plans_reminder
     [message] = mail.outbox
     assert message.to == ["yamada@example.org"]
     assert "開催" in message.subject
-    [(_name, attachment, mimetype)] = message.attachments
-    assert "method=REQUEST" in mimetype
+    attachment, content_type = calendar_of(message)
+    assert content_type.endswith('method="REQUEST"')
     [entry] = Calendar.from_ical(attachment).walk("VEVENT")
     assert int(entry["SEQUENCE"]) == date.sequence and entry["STATUS"] == "CONFIRMED"
 

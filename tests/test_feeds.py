@@ -254,6 +254,22 @@ def test_served_as_calendar_never_gzipped_with_etag_and_304(client, schedule):
     assert lenient.status_code == 200
 
 
+def test_head_answers_304_exactly_like_get(client, schedule):
+    first = get_feed(client)
+    head = client.head("/events/feed.ics")
+    assert head.status_code == 200 and head["ETag"] == first["ETag"]
+    validators = {
+        "HTTP_IF_NONE_MATCH": first["ETag"],
+        "HTTP_IF_MODIFIED_SINCE": first["Last-Modified"],
+    }
+    for header, value in validators.items():
+        assert client.get("/events/feed.ics", **{header: value}).status_code == 304
+        again = client.head("/events/feed.ics", **{header: value})
+        assert again.status_code == 304 and again["ETag"] == first["ETag"]
+    # A calendar app holding an older copy is given the headers of the new one.
+    assert client.head("/events/feed.ics", HTTP_IF_NONE_MATCH='"older"').status_code == 200
+
+
 @pytest.mark.parametrize(
     "query", ["?kind=party", "?date=2026-13-45", "?audience=" + "x" * 5000, "?discreet=yes"]
 )

@@ -123,7 +123,8 @@ def test_a_confirmation_arrives_once_with_its_calendar_file(date, smtp_sink):
     assert message["To"] == "yu@example.org"
     assert "お席が確定しました" in body_of(message)
     [attachment] = [part for part in message.iter_attachments()]
-    assert attachment.get_content_type() == "text/calendar"
+    # As iMIP asks (RFC 6047 §2.4): one charset, and the calendar's METHOD.
+    assert attachment["Content-Type"] == 'text/calendar; charset="utf-8"; method="REQUEST"'
     [vevent] = Calendar.from_ical(attachment.get_content()).walk("VEVENT")
     assert vevent["DTSTART"].dt == at(2026, 12, 8, 13)
     assert OutboxMessage.objects.get().status == MessageStatus.SENT

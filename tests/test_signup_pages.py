@@ -16,6 +16,7 @@ from events.changes import services as changes
 from events.models import ManageToken, Occurrence, SignUp, SignUpStatus
 from events.pages.models import sync_all_events
 from events.signups import retention, services
+from tests.support.mail import calendar_of
 from tests.support.dates import at, weekly
 from tests.support.pages import book, form_of, signup_url
 
@@ -95,8 +96,9 @@ def test_e_mail_brings_the_link_and_a_calendar_invitation(client, booking_event,
         SignUp.objects.with_token(token_of(mailed_path)).get()
         == SignUp.objects.with_token(token_of(manage_url)).get()
     )
-    [(_name, content, mimetype)] = message.attachments
-    assert mimetype.startswith("text/calendar") and "method=REQUEST" in mimetype
+    content, content_type = calendar_of(message)
+    # One charset, and the METHOD of the calendar (RFC 6047 §2.4).
+    assert content_type == 'text/calendar; charset="utf-8"; method="REQUEST"'
     calendar = Calendar.from_ical(content)
     assert calendar["METHOD"] == "REQUEST"
     [vevent] = calendar.walk("VEVENT")
@@ -111,7 +113,7 @@ def test_the_calendar_download_has_the_same_uid_as_the_e_mail(client, booking_ev
     download = client.get(manage_url + "calendar.ics")
     assert download["Content-Type"] == "text/calendar; charset=utf-8"
     downloaded = Calendar.from_ical(download.content).walk("VEVENT")[0]
-    mailed = Calendar.from_ical(mail.outbox[0].attachments[0][1]).walk("VEVENT")[0]
+    mailed = Calendar.from_ical(calendar_of(mail.outbox[0])[0]).walk("VEVENT")[0]
     assert downloaded["UID"] == mailed["UID"]
     assert "みなと町港2丁目5-8" in str(downloaded["LOCATION"])
 
@@ -358,8 +360,8 @@ def test_a_cancelled_date_is_taken_out_of_the_calendar_with_a_kind_word(
     [message] = mail.outbox
     assert message.to == ["yu@example.org"] and "中止" in message.subject
     assert "職員研修のためお休みします" in message.body
-    before = Calendar.from_ical(confirmation.attachments[0][1]).walk("VEVENT")[0]
-    after_calendar = Calendar.from_ical(message.attachments[0][1])
+    before = Calendar.from_ical(calendar_of(confirmation)[0]).walk("VEVENT")[0]
+    after_calendar = Calendar.from_ical(calendar_of(message)[0])
     after = after_calendar.walk("VEVENT")[0]
     assert after_calendar["METHOD"] == "CANCEL" and after["STATUS"] == "CANCELLED"
     assert after["UID"] == before["UID"] and after["SEQUENCE"] > before["SEQUENCE"]
@@ -372,9 +374,9 @@ def test_a_moved_date_updates_the_calendar_in_place(client, booking_event, date)
     mail.outbox.clear()
     changes.move_occurrence(occurrence=date, start=at(2026, 12, 8, 14), end=at(2026, 12, 8, 17))
     [message] = mail.outbox
-    calendar = Calendar.from_ical(message.attachments[0][1])
+    calendar = Calendar.from_ical(calendar_of(message)[0])
     vevent = calendar.walk("VEVENT")[0]
-    before = Calendar.from_ical(confirmation.attachments[0][1]).walk("VEVENT")[0]
+    before = Calendar.from_ical(calendar_of(confirmation)[0]).walk("VEVENT")[0]
     assert calendar["METHOD"] == "REQUEST" and vevent["UID"] == before["UID"]
     assert vevent["DTSTART"].dt == at(2026, 12, 8, 14) and vevent["SEQUENCE"] > before["SEQUENCE"]
     assert "14:00" in message.body
@@ -434,7 +436,7 @@ def test_calendars_and_subjects_use_the_discreet_title(client, booking_event, da
     book(client, booking_event, date, email="yu@example.org")
     [message] = mail.outbox
     assert "火曜の集まり" in message.subject and "月曜・木曜の午後" not in message.subject
-    summary = Calendar.from_ical(message.attachments[0][1]).walk("VEVENT")[0]["SUMMARY"]
+    summary = Calendar.from_ical(calendar_of(message)[0]).walk("VEVENT")[0]["SUMMARY"]
     assert str(summary) == "火曜の集まり"
 
 
@@ -443,7 +445,7 @@ def test_the_waiting_list_gets_no_calendar_invitation(client, booking_event, dat
     book(Client(), booking_event, date, party_size="2")
     book(client, booking_event, date, email="yu@example.org")
     [message] = mail.outbox
-    assert "キャンセル待ち" in message.subject and message.attachments == []
+    assert "キャンセル待ち" in message.subject and calendar_of(message) is None
 
 
 @with_commits
@@ -457,7 +459,7 @@ def test_closing_a_course_sends_one_message_per_family(client, family_class):
     family_class.closure_message = "しばらくお休みします"
     family_class.save_revision().publish()
     [message] = mail.outbox
-    cancelled = Calendar.from_ical(message.attachments[0][1]).walk("VEVENT")
+    cancelled = Calendar.from_ical(calendar_of(message)[0]).walk("VEVENT")
     assert len(cancelled) == 3 and all(v["STATUS"] == "CANCELLED" for v in cancelled)
 
 
@@ -509,7 +511,7 @@ def test_a_date_given_back_is_put_back_in_the_calendar(client, booking_event, da
     closure.delete()
     sync_all_events()
     [message] = mail.outbox
-    calendar = Calendar.from_ical(message.attachments[0][1])
+    calendar = Calendar.from_ical(calendar_of(message)[0])
     [vevent] = calendar.walk("VEVENT")
     assert calendar["METHOD"] == "REQUEST" and vevent["STATUS"] == "CONFIRMED"
     assert "予定どおり" in message.body

@@ -54,8 +54,9 @@ MIDDLEWARE = [
     "ibasho.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
-    # ETags for every GET, and 304 for a calendar app (or browser) that already has the page.
-    "django.middleware.http.ConditionalGetMiddleware",
+    # ETags for every GET, and 304 for a calendar app (or browser) that already has the page
+    # (for HEAD too, which Django's own middleware does not answer).
+    "ibasho.conditional.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
