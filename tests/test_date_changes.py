@@ -18,8 +18,8 @@ from events.models import ClosedDays, MessageKind, Occurrence, OutboxMessage, Si
 from events.pages.models import sync_all_events
 from events.signups import services
 from events.signups.tokens import new_form_key
-from tests.support.mail import calendar_of
 from tests.support.dates import at, weekly
+from tests.support.mail import calendar_of
 from tests.support.pages import form_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]

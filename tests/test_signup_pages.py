@@ -16,8 +16,8 @@ from events.changes import services as changes
 from events.models import ManageToken, Occurrence, SignUp, SignUpStatus
 from events.pages.models import sync_all_events
 from events.signups import retention, services
-from tests.support.mail import calendar_of
 from tests.support.dates import at, weekly
+from tests.support.mail import calendar_of
 from tests.support.pages import book, form_of, signup_url
 
 D = dt.date
