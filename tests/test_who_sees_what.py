@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core import mail
 from icalendar import Calendar
 
 from events.changes import services as changes
@@ -15,6 +16,8 @@ from events.schedule.places import shows_address
 from events.signups import places, services
 from events.signups.tokens import new_form_key
 from tests.support.dates import at, weekly
+from tests.support.mail import calendar_of
+from tests.support.pages import book as book_on_the_page
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -204,3 +207,35 @@ def test_a_series_calendar_file_takes_the_same_queries_for_any_number_of_dates(
         assert len(entries) == weeks
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # e-mail leaves on commit
+def test_every_calendar_says_that_a_date_is_online_discreet_or_not(client, make_space, make_event):
+    online = make_space(
+        title="よるのまど", is_online=True, online_join_url="https://meet.example.org/m"
+    )
+    event = make_event(
+        title="ひきこもり当事者のオンライン会",
+        discreet_title="水曜の集まり",
+        space=online,
+        join_mode="booking",
+        capacity=5,
+        rules=[weekly(dt.date(2026, 12, 2), ["WE"])],
+    )
+
+    def locations(query):
+        body = client.get(f"/events/feed.ics{query}").content
+        return {str(entry.get("LOCATION", "")) for entry in Calendar.from_ical(body).walk("VEVENT")}
+
+    assert locations("") == {"よるのまど, オンライン"}
+    # Discreet hides what it is about (the space's name), not that it happens online.
+    assert locations("?discreet=1") == {"オンライン"}
+
+    date = Occurrence.objects.filter(event=event).order_by("start").first()
+    manage = book_on_the_page(client, event, date, email="yu@example.org")["Location"].split("?")[0]
+    [message] = mail.outbox
+    [attached] = Calendar.from_ical(calendar_of(message)[0]).walk("VEVENT")
+    [downloaded] = Calendar.from_ical(client.get(manage + "calendar.ics").content).walk("VEVENT")
+    # The person's own file and attachment are discreet too, the event having a discreet title.
+    assert str(attached["LOCATION"]) == str(downloaded["LOCATION"]) == "オンライン"
+    assert "meet.example.org" not in str(downloaded) + str(attached)

@@ -33,7 +33,7 @@ from django.utils.translation import pgettext
 from ..schedule.i18n import pages_in_current_language
 from ..schedule.listing import filter_q
 from ..schedule.models import Occurrence, OccurrenceStatus, Series
-from ..schedule.places import public_location, shows_address
+from ..schedule.places import calendar_location
 from ..schedule.recurrence import WEEKDAY_CODES, site_zone, start_of_day
 from . import ical
 
@@ -157,7 +157,7 @@ class FeedData:
 EVENT_FIELDS = ("title", "url_path", "locale_id", "translation_key", "last_published_at")
 EVENT_FIELDS += ("summary", "discreet_title", "space_id", "is_online")
 SPACE_FIELDS = ("title", "url_path", "locale_id", "translation_key", "last_published_at")
-SPACE_FIELDS += ("address", "location_policy", "area__name")
+SPACE_FIELDS += ("address", "location_policy", "area__name", "is_online")
 
 
 def load(data, *, now=None):
@@ -328,15 +328,7 @@ def describe(event, space, discreet, *, start=None, message="", title=None, url=
             title = _("%(weekday)s gathering") % {"weekday": weekday}
     else:
         title = event.title
-    location = ""
-    if shows_address(space) and space.address:
-        location = space.address if discreet else f"{space.title}, {space.address}"
-    elif space is not None and discreet:
-        location = space.area.name if space.area_id else ""
-    elif space is not None:
-        location = public_location(space)
-    elif event.is_online:
-        location = _("Online")
+    location = calendar_location(space, event, discreet=discreet)
     description = ""
     if not discreet:
         description = "\n".join(filter(None, [event.summary, message]))

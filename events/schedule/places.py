@@ -4,7 +4,10 @@ A space either shows its address to everyone or keeps it (and its door instructi
 link) back until a place is confirmed (`SpacePage.address_is_public`, set by staff). Everyone
 else — a visitor, a calendar feed, schema.org data, someone who said "I might come", is
 waiting, has been offered a place or has cancelled — sees the area only. Feeds, calendar files,
-the manage page, a space's page and its structured data all ask `shows_address`."""
+the manage page, a space's page and its structured data all ask `shows_address`; every
+calendar (feeds, a person's file, e-mail attachments) asks `calendar_location`."""
+
+from django.utils.translation import gettext as _
 
 
 def place_of(occurrence):
@@ -35,3 +38,20 @@ def shows_join_link(space, *, has_place=False):
     return (
         space is not None and bool(space.online_join_url) and bool(space.show_join_url or has_place)
     )
+
+
+def calendar_location(space, event, *, discreet, has_place=False):
+    """LOCATION of a date in a calendar. The exact address where it may be shown; otherwise
+    the space and its area, or "Online". Discreet (a calendar a family shares) hides what the
+    gathering is about, so the space's name goes, but not where it is: the address, the area,
+    or the fact that it happens online."""
+    if shows_address(space, has_place=has_place) and space.address:
+        return space.address if discreet else f"{space.title}, {space.address}"
+    online = space.is_online if space is not None else event.is_online
+    if online:
+        return _("Online") if discreet or space is None else f"{space.title}, {_('Online')}"
+    if space is None:
+        return ""
+    if discreet:
+        return space.area.name if space.area_id else ""
+    return public_location(space)

@@ -5,7 +5,7 @@ from django.conf import settings
 
 from ..calendars.ical import build_feed, occurrence_component
 from ..schedule.models import Occurrence
-from ..schedule.places import PLACE_RELATIONS, place_of, public_location, shows_address
+from ..schedule.places import PLACE_RELATIONS, calendar_location, place_of
 
 
 def signup_calendar(signup, *, request=None, method="PUBLISH", occurrences=None):
@@ -28,16 +28,14 @@ def signup_calendar(signup, *, request=None, method="PUBLISH", occurrences=None)
     has_place = signup.has_place
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     url = request.build_absolute_uri(event.url) if request is not None else base + event.url
-    # The discreet title where staff set one: calendars are often shared.
-    title = event.localized.calendar_title
+    # Discreet where staff gave the event a discreet title: calendars are often shared.
+    localized = event.localized
+    title, discreet = localized.calendar_title, bool(localized.discreet_title)
     components = []
     for occurrence in occurrences:
-        space = place_of(occurrence)
-        location = ""
-        if shows_address(space, has_place=has_place):
-            location = space.address or space.title
-        elif space is not None:
-            location = public_location(space)
+        location = calendar_location(
+            place_of(occurrence), event, discreet=discreet, has_place=has_place
+        )
         components.append(
             occurrence_component(
                 occurrence,
