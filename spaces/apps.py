@@ -10,7 +10,10 @@ class SpacesConfig(AppConfig):
     def ready(self):
         from events.schedule.forms import register_place_choices
 
-        from .pages import area_choices, organisation_choices
+        from .pages import area_choices, organisation_choices, space_choices
 
-        # The schedule filters dates by area and organisation without knowing these models.
-        register_place_choices(area=area_choices, organisation=organisation_choices)
+        # The schedule filters dates by area, organisation and space without knowing these
+        # models.
+        register_place_choices(
+            area=area_choices, organisation=organisation_choices, space=space_choices
+        )

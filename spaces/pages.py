@@ -240,6 +240,17 @@ def organisation_choices():
     return [(str(o.pk), names[o.pk].name) for o in organisations]
 
 
+def space_choices():
+    """Live spaces by slug (which their translations share), named in the reader's language
+    where they have been translated into it."""
+    named = {}
+    rows = SpacePage.objects.live().values_list("slug", "title", "locale__language_code")
+    for slug, title, language in rows:
+        if language == get_language() or slug not in named:
+            named[slug] = title
+    return list(named.items())
+
+
 OPEN_CHOICES = [("", _("Any day")), ("now", _("Open now")), ("today", _("Open today"))]
 
 

@@ -280,9 +280,42 @@ def test_bad_filters_get_a_plain_400(client, schedule, query):
     assert "フィルター" in response.content.decode()
 
 
-def test_a_space_that_does_not_exist_is_an_empty_calendar(client, schedule):
-    assert vevents(get_feed(client, "?space=nowhere")) == []
-    assert len(vevents(get_feed(client, "?space=kita&space=hidamari"))) > 0
+def uids(response):
+    return {str(entry["UID"]) for entry in vevents(response)}
+
+
+def test_a_filter_given_twice_means_any_of_them_on_the_feed_and_the_listing(client, schedule):
+    drop_in, family = schedule
+    both = uids(get_feed(client, "?space=kita&space=hidamari"))
+    assert both == uids(get_feed(client, "?space=kita")) | uids(get_feed(client, "?space=hidamari"))
+    assert len(both) == 2
+    assert uids(get_feed(client, "?kind=drop_in&kind=family_group")) == both
+    listing = client.get("/events/?kind=drop_in&kind=family_group&view=month&date=2026-12-01")
+    assert listing.status_code == 200
+    text = listing.content.decode()
+    assert drop_in.title in text and family.title in text
+    # The pager keeps both.
+    pager = BeautifulSoup(text, "html.parser").find("a", rel="next")
+    assert "kind=drop_in" in pager["href"] and "kind=family_group" in pager["href"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?space=nowhere",  # a space that is not there (a typo, a space taken down)
+        "?space=kita&space=nowhere",
+        "?kind=drop_in&kind=party",
+        "?view=day&view=month",  # one view, one date
+        "?date=2026-12-01&date=2026-12-08",
+    ],
+)
+def test_a_value_the_listing_does_not_offer_is_a_kind_400_on_both(client, schedule, query):
+    feed = client.get(f"/events/feed.ics{query}")
+    assert feed.status_code == 400 and feed["Content-Type"].startswith("text/plain")
+    assert "フィルター" in feed.content.decode()
+    listing = client.get(f"/events/{query}")
+    assert listing.status_code == 400
+    assert "選んだ条件の一部が使えませんでした" in listing.content.decode()
 
 
 def test_a_feed_takes_the_same_queries_whatever_its_size(client, schedule, make_event):
@@ -350,8 +383,7 @@ def test_awkward_text_round_trips_exactly(client, make_space, make_event, areas)
 @pytest.mark.parametrize(
     "query",
     [
-        "?kind=drop_in&kind=family_group",  # repeated: the last one counts, as on /events/
-        "?space=kita&space=nowhere",
+        "?kind=drop_in&kind=family_group",  # repeated: any of them, as on /events/
         "?utm_source=x&" + "&".join(f"x{i}=1" for i in range(900)),  # unknown ones are ignored
     ],
 )

@@ -10,13 +10,14 @@ from .models import Audience, EventKind
 
 # What areas and organisations there are is the spaces app's knowledge: it gives the filter
 # form its choices at start-up (spaces.apps), so that the schedule never reads its models.
-_place_choices = {"area": list, "organisation": list}
+_place_choices = {"area": list, "organisation": list, "space": list}
 
 
-def register_place_choices(*, area, organisation):
+def register_place_choices(*, area, organisation, space):
     """`area()`: (slug, name) pairs in the reader's language, towns under their region;
-    `organisation()`: (id, name) pairs of the organisations that run spaces."""
-    _place_choices.update(area=area, organisation=organisation)
+    `organisation()`: (id, name) pairs of the organisations that run spaces; `space()`: (slug,
+    name) pairs of the live spaces."""
+    _place_choices.update(area=area, organisation=organisation, space=space)
 
 
 def area_choices():
@@ -27,26 +28,64 @@ def organisation_choices():
     return _place_choices["organisation"]()
 
 
+def space_choices():
+    return _place_choices["space"]()
+
+
+class ReadsEveryValue:
+    """A widget whose name may be given several times in a link (`?area=a&area=b`): all of
+    them are read, not the last one only, from a query string or a plain dict alike."""
+
+    def value_from_datadict(self, data, files, name):
+        if hasattr(data, "getlist"):
+            return data.getlist(name)
+        value = data.get(name)
+        return list(value) if isinstance(value, list | tuple) else [value] if value else []
+
+
+class OneOrSeveral(ReadsEveryValue, forms.Select):
+    """The drop-down of a filter (the form offers one; a link may give several)."""
+
+
+class SeveralHidden(ReadsEveryValue, forms.MultipleHiddenInput):
+    """A filter kept in the form without being shown (the space of a space's own listing)."""
+
+
+class AnyOfField(forms.MultipleChoiceField):
+    """A filter that takes one value or several, meaning "any of them"; the empty choice of the
+    drop-down ("All kinds") means no filter."""
+
+    widget = OneOrSeveral
+
+    def clean(self, value):
+        return super().clean([v for v in value or [] if v])
+
+    def valid_value(self, value):
+        return value != "" and super().valid_value(value)
+
+
 VIEW_CHOICES = [("day", _("Day")), ("week", _("Week")), ("month", _("Month"))]
 
 
 class EventFilterForm(forms.Form):
-    """The filters of `/events/` and its feed, from the query string."""
+    """The filters of `/events/` and its feed, from the query string. A value the listing
+    does not offer (a space that is not there, a kind misspelt) makes the form invalid: the
+    page answers 400 with a kind message, the feed a plain 400. A filter given several times
+    means any of them (`?area=minato&area=kita`); `date` and `view` take one value."""
 
     # The fields that narrow what is listed; `date` and `view` only choose the days shown.
     filter_fields = ("kind", "audience", "area", "organisation", "space")
+    single_fields = ("date", "view")
 
-    kind = forms.ChoiceField(
+    kind = AnyOfField(
         label=_("kind"), choices=[("", _("All kinds")), *EventKind.choices], required=False
     )
-    audience = forms.ChoiceField(
+    audience = AnyOfField(
         label=_("for whom"), choices=[("", _("Everyone")), *Audience.choices], required=False
     )
-    area = forms.ChoiceField(label=_("area"), required=False)
-    organisation = forms.ChoiceField(label=_("run by"), required=False)
-    space = forms.SlugField(
-        label=_("space"), required=False, max_length=255, widget=forms.HiddenInput
-    )
+    area = AnyOfField(label=_("area"), required=False)
+    organisation = AnyOfField(label=_("run by"), required=False)
+    space = AnyOfField(label=_("space"), required=False, widget=SeveralHidden)
     date = forms.DateField(
         label=_("from"),
         required=False,
@@ -58,15 +97,17 @@ class EventFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [("", _("Everywhere")), *area_choices()]
-        self.fields["organisation"].choices = [
+        # Read when they are shown or a value is checked, not for a feed without the filter.
+        self.fields["area"].choices = lambda: [("", _("Everywhere")), *area_choices()]
+        self.fields["organisation"].choices = lambda: [
             ("", _("Any organisation")),
             *organisation_choices(),
         ]
+        self.fields["space"].choices = space_choices
 
     def has_filters(self):
         """Whether the query string sets a filter (even one that turns out invalid)."""
-        return any(self[name].value() for name in self.filter_fields)
+        return any(v for name in self.filter_fields for v in self[name].value() or [])
 
     # How far from today the listing goes, either way.
     REACH_DAYS = 366 * 3
@@ -83,6 +124,9 @@ class EventFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in self.single_fields:
+            if hasattr(self.data, "getlist") and len(self.data.getlist(name)) > 1:
+                self.add_error(name, forms.ValidationError(_("Please choose one."), "repeated"))
         data["view"] = data.get("view") or "week"
         data["date"] = data.get("date") or timezone.localdate()
         return data

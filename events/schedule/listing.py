@@ -56,7 +56,7 @@ def listing_context(request, *, index_page):
             items, key=lambda o: timezone.localtime(o.start, site_zone()).date()
         )
     ]
-    base = {k: v for k, v in request.GET.items() if k not in ("date", "page") and v}
+    base = [(k, v) for k, v in query_pairs(request) if k not in ("date", "page")]
     return {
         "feed_url": feed_url(form.cleaned_data),
         "filter_form": form,
@@ -67,38 +67,46 @@ def listing_context(request, *, index_page):
         "range_last": form.date_range()[1] - dt.timedelta(days=1),
         "previous_query": step_query(base, form.step(-1)),
         "next_query": step_query(base, form.step(1)),
-        "current_query": urlencode({k: v for k, v in request.GET.items() if k != "page" and v}),
+        "current_query": urlencode([(k, v) for k, v in query_pairs(request) if k != "page"]),
     }
 
 
+def query_pairs(request):
+    """The query string's (name, value) pairs that are set, a name given twice twice."""
+    return [(k, v) for k, values in request.GET.lists() for v in values if v]
+
+
 def step_query(base, day):
-    return urlencode({**base, "date": day.isoformat()}) if day is not None else ""
+    return urlencode([*base, ("date", day.isoformat())]) if day is not None else ""
 
 
 def filter_q(data, *, event="event__", space="space__"):
     """The filters of `/events/` as a Q on occurrences (the default) or on event pages
     (`event=""`). The place filters look at the date's own space: a moved date is listed
     where it now happens."""
+
+    def any_of(name):
+        values = data.get(name) or []
+        return [values] if isinstance(values, str) else list(values)
+
     q = Q()
-    if data.get("kind"):
-        q &= Q(**{f"{event}kind": data["kind"]})
-    if data.get("audience"):
-        q &= Q(**{f"{event}audience": data["audience"]})
-    if data.get("area"):
+    if kinds := any_of("kind"):
+        q &= Q(**{f"{event}kind__in": kinds})
+    if audiences := any_of("audience"):
+        q &= Q(**{f"{event}audience__in": audiences})
+    if areas := any_of("area"):
         # An area includes the towns within it; slugs match across languages.
-        q &= Q(**{f"{space}area__slug": data["area"]}) | Q(
-            **{f"{space}area__parent__slug": data["area"]}
-        )
-    if data.get("space"):
+        q &= Q(**{f"{space}area__slug__in": areas}) | Q(**{f"{space}area__parent__slug__in": areas})
+    if spaces := any_of("space"):
         # Translations keep the slug of the page they were made from.
-        q &= Q(**{f"{space}slug": data["space"]})
-    if data.get("organisation"):
-        q &= Q(**{f"{space}organisation": data["organisation"]})
+        q &= Q(**{f"{space}slug__in": spaces})
+    if organisations := any_of("organisation"):
+        q &= Q(**{f"{space}organisation__in": organisations})
     return q
 
 
 def feed_url(filters):
     """The calendar feed of what a page lists: `/events/feed.ics` with the same filters."""
     query = {name: filters.get(name) for name in EventFilterForm.filter_fields}
-    query = urlencode({name: value for name, value in query.items() if value})
+    query = urlencode({name: value for name, value in query.items() if value}, doseq=True)
     return reverse("events-feed") + (f"?{query}" if query else "")
