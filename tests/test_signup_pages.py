@@ -430,6 +430,25 @@ def test_a_private_join_link_is_given_only_to_people_with_a_place(client, make_s
 
 
 @with_commits
+def test_an_invitation_comes_from_the_sites_sender_and_invites_nobody_by_name(
+    client, booking_event, date, settings
+):
+    settings.DEFAULT_FROM_EMAIL = "湖南ひきこもり地域支援センター <no-reply@konan-center.jp>"
+    manage = book(client, booking_event, date, email="yu@example.org")["Location"].split("?")[0]
+    [message] = mail.outbox
+    [invitation] = Calendar.from_ical(calendar_of(message)[0]).walk("VEVENT")
+    # RFC 5546: a REQUEST (and a CANCEL) is sent by an organiser; here the site's own sender.
+    assert str(invitation["ORGANIZER"]) == "mailto:no-reply@konan-center.jp"
+    assert invitation["ORGANIZER"].params["CN"] == "湖南ひきこもり地域支援センター"
+    assert "ATTENDEE" not in invitation
+    # A file to keep (PUBLISH) has no organiser: nobody to answer.
+    [kept] = Calendar.from_ical(client.get(manage + "calendar.ics").content).walk("VEVENT")
+    assert "ORGANIZER" not in kept
+    feed = Calendar.from_ical(client.get("/events/feed.ics").content).walk("VEVENT")
+    assert feed and all("ORGANIZER" not in entry for entry in feed)
+
+
+@with_commits
 def test_calendars_and_subjects_use_the_discreet_title(client, booking_event, date):
     booking_event.discreet_title = "火曜の集まり"
     booking_event.save_revision().publish()
@@ -515,3 +534,61 @@ def test_a_date_given_back_is_put_back_in_the_calendar(client, booking_event, da
     [vevent] = calendar.walk("VEVENT")
     assert calendar["METHOD"] == "REQUEST" and vevent["STATUS"] == "CONFIRMED"
     assert "予定どおり" in message.body
+
+
+def feed_entry(client, date):
+    """The feed's entry for the date: its series' master while the date is as the rule says."""
+    body = client.get("/events/feed.ics").content
+    [entry] = [e for e in Calendar.from_ical(body).walk("VEVENT") if "RRULE" in e]
+    return entry
+
+
+@with_commits
+def test_cancelling_your_own_place_says_so_and_takes_it_out_of_your_calendar(
+    client, booking_event, date
+):
+    manage = book(client, booking_event, date, email="yu@example.org")["Location"].split("?")[0]
+    feed_before = feed_entry(client, date)
+    [confirmation] = mail.outbox
+    [invited] = Calendar.from_ical(calendar_of(confirmation)[0]).walk("VEVENT")
+
+    assert client.post(manage, {"action": "cancel"}).status_code in (200, 302)
+    [_, note] = mail.outbox
+    assert note.to == ["yu@example.org"] and "キャンセルしました" in note.subject
+    assert "いつでもどうぞ" in note.body and "/my/" in note.body
+    calendar = Calendar.from_ical(calendar_of(note)[0])
+    assert calendar["METHOD"] == "CANCEL"
+    [removed] = calendar.walk("VEVENT")
+    assert (removed["UID"], removed["RECURRENCE-ID"].dt) == (
+        invited["UID"],
+        invited["RECURRENCE-ID"].dt,
+    )
+    # Above the invitation they imported, so their calendar app takes the entry out.
+    assert int(removed["SEQUENCE"]) == int(invited["SEQUENCE"]) + 1
+    [downloaded] = Calendar.from_ical(client.get(manage + "calendar.ics").content).walk("VEVENT")
+    assert int(downloaded["SEQUENCE"]) == int(removed["SEQUENCE"])
+    # One person's change of plan is nothing the public calendars need to know.
+    assert feed_entry(client, date)["SEQUENCE"] == feed_before["SEQUENCE"]
+
+    # They change their mind again: the new invitation stands above the CANCEL.
+    book(Client(), booking_event, date, email="YU@example.org")
+    again = Calendar.from_ical(calendar_of(mail.outbox[2])[0]).walk("VEVENT")[0]
+    assert int(again["SEQUENCE"]) > int(removed["SEQUENCE"])
+
+
+@with_commits
+def test_cancelling_a_place_waited_for_sends_a_note_without_a_calendar(client, booking_event, date):
+    book(Client(), booking_event, date, party_size="2")  # the two places, no e-mail
+    manage = book(client, booking_event, date, email="yu@example.org")["Location"].split("?")[0]
+    assert SignUp.objects.get(email="yu@example.org").status == SignUpStatus.WAITING
+    client.post(manage, {"action": "cancel"})
+    [_, note] = mail.outbox
+    assert "キャンセルしました" in note.subject and calendar_of(note) is None
+    assert "カレンダー" not in note.body
+
+
+@with_commits
+def test_cancelling_without_an_e_mail_address_sends_nothing(client, booking_event, date):
+    manage = book(client, booking_event, date, nickname="ゆう")["Location"].split("?")[0]
+    client.post(manage, {"action": "cancel"})
+    assert SignUp.objects.get().status == SignUpStatus.CANCELLED and mail.outbox == []

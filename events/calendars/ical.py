@@ -13,6 +13,7 @@ events.schedule.models.Series)."""
 
 import datetime as dt
 import functools
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.utils import timezone
@@ -125,7 +126,20 @@ def vtimezone_lines(tzid):
     return [fold(line) for line in lines if not line.startswith("COMMENT:")]
 
 
-def component_lines(component, stamp, tzid):
+# iTIP methods (RFC 5546) that are a message from an organiser to the people invited.
+SCHEDULING_METHODS = ("REQUEST", "CANCEL")
+
+
+def organizer_line():
+    """The neutral organiser of an invitation or a cancellation: the site's own sender address
+    (DEFAULT_FROM_EMAIL, which nobody reads replies to), never a person of the centre."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    name = name.replace('"', "")
+    common_name = f';CN="{name}"' if name else ""
+    return fold(f"ORGANIZER{common_name}:mailto:{address}")
+
+
+def component_lines(component, stamp, tzid, organizer=None):
     """One VEVENT. `component`: uid, recurrence_id (aware or None), start, end, sequence,
     last_modified, status, title, location, description, url, and for a series master rrule
     and exdates (aware datetimes); `zoned` writes the times with the site's TZID."""
@@ -145,6 +159,8 @@ def component_lines(component, stamp, tzid):
     if component.get("exdates"):
         values = ",".join(local(moment) for moment in component["exdates"])
         lines.append(fold(f"EXDATE;TZID={tzid}:{values}"))
+    if organizer:
+        lines.append(organizer)
     lines += [
         f"SEQUENCE:{component['sequence']}",
         f"LAST-MODIFIED:{utc(component['last_modified'])}",
@@ -165,7 +181,9 @@ def build_feed(components, *, name, url="", stamp=None, method="PUBLISH", subscr
     """A VCALENDAR of `components` (see component_lines). Any set of dates: the whole site, a
     space, one sign-up's file or e-mail attachment (`subscription=False`, with METHOD:REQUEST
     or CANCEL), later a host's private feed. `stamp` (DTSTAMP) is best the time of the last
-    change, so an unchanged feed is the same bytes and keeps its ETag."""
+    change, so an unchanged feed is the same bytes and keeps its ETag. REQUEST and CANCEL, which
+    RFC 5546 sends from an organiser, name the site's sender as ORGANIZER and list no attendee:
+    nobody is asked to accept or decline, and nobody's address is in the file."""
     stamp = utc(stamp or timezone.now())
     tzid = settings.TIME_ZONE
     lines = [
@@ -186,7 +204,8 @@ def build_feed(components, *, name, url="", stamp=None, method="PUBLISH", subscr
         lines.append(fold(f"URL:{url}"))
     if any(c.get("zoned") or c.get("recurrence_id") is not None for c in components):
         lines += vtimezone_lines(tzid)
+    organizer = organizer_line() if method in SCHEDULING_METHODS else None
     for component in components:
-        lines += component_lines(component, stamp, tzid)
+        lines += component_lines(component, stamp, tzid, organizer)
     lines.append("END:VCALENDAR")
     return (CRLF.join(lines) + CRLF).encode()

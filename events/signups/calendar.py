@@ -6,6 +6,25 @@ from django.conf import settings
 from ..calendars.ical import build_feed, occurrence_component
 from ..schedule.models import Occurrence
 from ..schedule.places import PLACE_RELATIONS, calendar_location, place_of
+from .models import SignUp, SignUpStatus
+
+
+def sequence_offset(signup, *, cancelling):
+    """How far this person's SEQUENCE stands above the date's own. A person who cancels is sent
+    a CANCEL one above the last invitation; should they sign up for the same date again, the new
+    invitation must stand above that CANCEL, or their calendar keeps the entry cancelled. So each
+    earlier sign-up for the same date(s) with this address that they cancelled counts two."""
+    offset = 1 if cancelling else 0
+    if signup.email:
+        earlier = SignUp.objects.filter(
+            event=signup.event_id,
+            occurrence=signup.occurrence_id,
+            email__iexact=signup.email,
+            status=SignUpStatus.CANCELLED,
+            pk__lt=signup.pk,
+        ).count()
+        offset += 2 * earlier
+    return offset
 
 
 def signup_calendar(signup, *, request=None, method="PUBLISH", occurrences=None):
@@ -31,6 +50,8 @@ def signup_calendar(signup, *, request=None, method="PUBLISH", occurrences=None)
     # Discreet where staff gave the event a discreet title: calendars are often shared.
     localized = event.localized
     title, discreet = localized.calendar_title, bool(localized.discreet_title)
+    # The person's own cancellation; the organiser's raises the date's SEQUENCE itself.
+    offset = sequence_offset(signup, cancelling=method == "CANCEL" and not signup.is_active)
     components = []
     for occurrence in occurrences:
         location = calendar_location(
@@ -44,6 +65,7 @@ def signup_calendar(signup, *, request=None, method="PUBLISH", occurrences=None)
                 url=url,
                 cancelled=method == "CANCEL",
                 tentative=not has_place,
+                sequence=occurrence.sequence + offset,
             )
         )
     return build_feed(components, name=title, method=method, subscription=False)

@@ -201,3 +201,4 @@ class MessageKind(models.TextChoices):
     DATES_CHANGED = "dates_changed", _("Dates cancelled or moved")
     REMINDER = "reminder", _("Reminder")
     LOST_LINKS = "lost_links", _("Lost links")
+    CANCELLED_BY_YOU = "signup_cancelled", _("Cancelled by the person")

@@ -43,6 +43,15 @@ def send_offer(signup):
         outbox.queue(kind=MessageKind.OFFER, signup=signup)
 
 
+def send_cancellation_note(signup, *, had_place):
+    """The person cancelled: a short "you have cancelled" for their records, which takes the
+    entries out of their calendar when they had a place (and so an invitation)."""
+    if signup.email:
+        outbox.queue(
+            kind=MessageKind.CANCELLED_BY_YOU, signup=signup, payload={"had_place": had_place}
+        )
+
+
 def send_lost_links(email, *, language):
     """One row whatever the address, so the page takes the same time whether or not anyone
     signed up with it. The address is kept on the row only until it is handled."""
@@ -250,6 +259,17 @@ def render_dates_changed(message, now):
     )
 
 
+def render_cancelled_by_you(message, now):
+    signup = (
+        SignUp.objects.select_related("event", "occurrence").filter(pk=message.signup_id).first()
+    )
+    if signup is None or signup.erased_at or not signup.email or signup.is_active:
+        return None  # erased, or booked again meanwhile
+    method = "CANCEL" if message.payload.get("had_place") else None
+    context = {"link": _fresh_link(signup), "with_calendar": method is not None}
+    return _signup_mail(signup, "signup_cancelled", context, method=method)
+
+
 def render_reminder(message, now):
     """Only for a place still held on a date still on: not for a cancelled sign-up or date,
     a date that has started, or a course date the family said they would miss."""
@@ -294,5 +314,6 @@ for kind, render in [
     (MessageKind.DATES_CHANGED, render_dates_changed),
     (MessageKind.REMINDER, render_reminder),
     (MessageKind.LOST_LINKS, render_lost_links),
+    (MessageKind.CANCELLED_BY_YOU, render_cancelled_by_you),
 ]:
     kinds.register(kind, label=kind.label, render=render)

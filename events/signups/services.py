@@ -291,10 +291,12 @@ def cancel_signup(*, signup, now=None):
         signup = relock(signup)
         if not signup.is_active:
             return []
+        had_place = signup.has_place
         signup.status = SignUpStatus.CANCELLED
         signup.offer_expires_at = None
         signup.cancelled_at = now
         signup.save(update_fields=["status", "offer_expires_at", "cancelled_at", "updated_at"])
+        notifications.send_cancellation_note(signup, had_place=had_place)
         # A held place frees up; a waiting party leaving may let the one behind it fit.
         return _offer_freed_places(signup, now)
 
@@ -351,10 +353,12 @@ def decline_offer(*, signup, now=None):
         signup = relock(signup)
         if signup.status != SignUpStatus.OFFERED:
             return []
+        had_place = signup.has_place
         signup.status = SignUpStatus.CANCELLED
         signup.offer_expires_at = None
         signup.cancelled_at = now
         signup.save(update_fields=["status", "offer_expires_at", "cancelled_at", "updated_at"])
+        notifications.send_cancellation_note(signup, had_place=had_place)
         return _offer_freed_places(signup, now)
 
 
