@@ -346,3 +346,57 @@ def test_other_methods_on_the_forms_change_nothing(client, site, data, encoding,
         response = getattr(client, method)(path, form, content_type="application/json")
         assert response.status_code < 500
         assert everything_stored() == before
+
+
+# Bodies no form makes: bytes of any kind under any content type, a multipart body with a
+# boundary that does not match, or none.
+CONTENT_TYPES = st.sampled_from(
+    [
+        "application/x-www-form-urlencoded",
+        "application/x-www-form-urlencoded; charset=iso-8859-1",
+        "multipart/form-data; boundary=BoUnDaRy",
+        "multipart/form-data",
+        "multipart/form-data; boundary=",
+        "text/plain",
+        "application/json",
+        "",
+    ]
+)
+MULTIPART_PART = st.builds(
+    lambda name, value: (
+        b'--BoUnDaRy\r\nContent-Disposition: form-data; name="'
+        + name
+        + b'"\r\n\r\n'
+        + value
+        + b"\r\n"
+    ),
+    st.binary(max_size=20),
+    st.binary(max_size=200),
+)
+RAW_BODY = st.one_of(
+    st.binary(max_size=2000),
+    st.lists(MULTIPART_PART, max_size=4).map(lambda parts: b"".join(parts) + b"--BoUnDaRy--\r\n"),
+)
+
+
+@given(data=st.data(), body=RAW_BODY, content_type=CONTENT_TYPES)
+def test_a_body_no_form_makes_changes_nothing(client, site, data, body, content_type):
+    booking, date = site["booking"], site["booking_date"]
+    path = data.draw(
+        st.sampled_from(
+            [
+                signup_url(booking, date),
+                signup_url(site["maybe"], site["maybe_date"]),
+                f"{site['course'].url}enrol/",
+                "/my/",
+                "/accounts/login/",
+            ]
+        ),
+        label="path",
+    )
+    with rolled_back():
+        before = everything_stored()
+        response = client.generic("POST", path, body, content_type=content_type)
+        assert response.status_code < 500
+        event(f"status {response.status_code}")
+        assert everything_stored() == before
