@@ -21,6 +21,7 @@ from spaces.directory import Organisation
 from tests.support.dates import at, weekly
 from tests.support.fuzz import (
     ENCODING,
+    HEADERS,
     NAME,
     VALUE,
     fields,
@@ -151,12 +152,14 @@ def everything_stored():
 READING_METHODS = st.sampled_from(["get", "get", "get", "head", "options", "trace"])
 
 
-@given(data=st.data(), query=params(*KNOWN_PARAMETERS), method=READING_METHODS)
-def test_every_public_page_answers_any_query_without_an_error(client, site, data, query, method):
+@given(data=st.data(), query=params(*KNOWN_PARAMETERS), method=READING_METHODS, headers=HEADERS)
+def test_every_public_page_answers_any_query_without_an_error(
+    client, site, data, query, method, headers
+):
     path = data.draw(st.sampled_from(public_paths(site)), label="path")
     with rolled_back():
         before = everything_stored()
-        response = getattr(client, method)(path, query)
+        response = getattr(client, method)(path, query, **headers)
         assert response.status_code < 500
         event(f"status {response.status_code}")
         assert everything_stored() == before
@@ -204,11 +207,11 @@ def check_new_signup(signup, data, *, text_fields):
     assert signup.wants_reminder is False or signup.email
 
 
-def post_form(client, path, form, encoding, query):
+def post_form(client, path, form, encoding, query, headers=None):
     """POST the form and say what it made: the response, and the sign-ups that are new."""
     before = set(SignUp.objects.values_list("pk", flat=True))
     outbox_before = OutboxMessage.objects.count()
-    response = post(client, path, form, encoding, query)
+    response = post(client, path, form, encoding, query, headers)
     assert response.status_code < 500
     event(f"status {response.status_code}")  # --hypothesis-show-statistics shows the spread
     new = list(SignUp.objects.exclude(pk__in=before))
@@ -225,8 +228,8 @@ def post_form(client, path, form, encoding, query):
 BOOKING_FIELDS = ("nickname", "party_size", "email", "wants_reminder", "note", "another_person")
 
 
-@given(data=st.data(), encoding=ENCODING, query=params("new", "next"))
-def test_the_booking_form_takes_only_what_it_should(client, site, data, encoding, query):
+@given(data=st.data(), encoding=ENCODING, query=params("new", "next"), headers=HEADERS)
+def test_the_booking_form_takes_only_what_it_should(client, site, data, encoding, query, headers):
     booking, date = site["booking"], site["booking_date"]
     english = data.draw(st.booleans(), label="english")
     path = signup_url(booking, date)
@@ -235,7 +238,7 @@ def test_the_booking_form_takes_only_what_it_should(client, site, data, encoding
     valid = {**form_of(client, path), "nickname": "ゆう", "email": "yu@example.org"}
     form = data.draw(fields(valid, extra=BOOKING_FIELDS), label="form")
     with rolled_back():
-        _response, new = post_form(client, path, form, encoding, query)
+        _response, new = post_form(client, path, form, encoding, query, headers)
         for signup in new:
             check_new_signup(signup, form, text_fields=["nickname", "note"])
             assert signup.occurrence == date and signup.kind == "booking"

@@ -151,19 +151,63 @@ def fields(valid, extra=()):
     return build()
 
 
+# Request headers as a WSGI server hands them over: ISO-8859-1 text without control characters.
+HEADER_VALUE = st.one_of(
+    st.text(st.characters(max_codepoint=0xFF, exclude_categories=["Cc"]), max_size=60),
+    st.sampled_from(
+        [
+            "*",
+            "ja;q=abc",
+            "en-US,en;q=0.9,ja;q=2",
+            "xx-invalid-language-tag-that-is-very-long",
+            '"etag"',
+            "W/",
+            "Thu, 01 Jan 1970 00:00:00 GMT",
+            "Mon, 31 Dec 9999 23:59:59 GMT",
+            "bytes=0-1,5-",
+            "csrftoken=; csrftoken=x",
+            "csrftoken=" + "a" * 64,
+        ]
+    ),
+)
+HEADERS = st.dictionaries(
+    st.sampled_from(
+        [
+            "HTTP_ACCEPT_LANGUAGE",
+            "HTTP_ACCEPT",
+            "HTTP_ACCEPT_ENCODING",
+            "HTTP_IF_NONE_MATCH",
+            "HTTP_IF_MODIFIED_SINCE",
+            "HTTP_RANGE",
+            "HTTP_COOKIE",
+            "HTTP_REFERER",
+            "HTTP_USER_AGENT",
+            "HTTP_X_FORWARDED_FOR",
+            "HTTP_X_FORWARDED_PROTO",
+        ]
+    ),
+    HEADER_VALUE,
+    max_size=4,
+)
+
 # How a body is encoded: as a browser's form, or as multipart (a form with a file field).
 ENCODING = st.sampled_from(["urlencoded", "multipart"])
 
 
-def post(client, path, data, encoding, query=None):
-    """POST `data` to `path` in the given encoding, with an optional query string."""
+def post(client, path, data, encoding, query=None, headers=None):
+    """POST `data` to `path` in the given encoding, with an optional query string and request
+    headers (WSGI environ names)."""
     if query:
         path = f"{path}?{urlencode(query, doseq=True)}"
+    headers = headers or {}
     if encoding == "urlencoded":
         return client.post(
-            path, urlencode(data, doseq=True), content_type="application/x-www-form-urlencoded"
+            path,
+            urlencode(data, doseq=True),
+            content_type="application/x-www-form-urlencoded",
+            **headers,
         )
-    return client.post(path, data)
+    return client.post(path, data, **headers)
 
 
 # --- How each example starts -------------------------------------------------------------------
