@@ -126,6 +126,9 @@ def public_paths(site):
         # A date of another event, and a course's enrolment page on an event that has none.
         signup_url(booking, site["maybe_date"]),
         f"{booking.url}enrol/",
+        # Dates that cannot exist: past the largest key a database column holds.
+        f"{booking.url}signup/{2**63}/",
+        f"{booking.url}signup/{10**30}/",
         "/events/feed.ics",
         "/learn/",
         site["article"].url,
