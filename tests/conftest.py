@@ -12,6 +12,7 @@ from wagtail.models import Locale, Site
 
 from bench.local import smtp_server
 from ibasho.models import ArticlePage, CentreSettings, ConsultationContact, HomePage, LearnIndexPage
+from tests.support import fuzz  # noqa: F401 (registers and loads the Hypothesis profiles)
 from tests.support.dates import at, weekly
 
 
