@@ -156,6 +156,37 @@ def test_cancelled_and_moved_dates_keep_their_identity(client, schedule):
     assert cancelled["LAST-MODIFIED"].dt > before[identity(friday)]["LAST-MODIFIED"].dt
 
 
+def test_a_date_moved_into_another_space_stands_on_its_own_in_that_spaces_feed(client, schedule):
+    drop_in, family = schedule
+    kita = family.space
+    tuesday = Occurrence.objects.get(event=drop_in, start=at(2026, 12, 8, 13))
+    with time_machine.travel(at(2026, 12, 1, 10, 0), tick=False):
+        changes.move_occurrence(
+            occurrence=tuesday, start=tuesday.start, end=tuesday.end, space=kita
+        )
+        there = Calendar.from_ical(get_feed(client, "?space=kita").content).walk("VEVENT")
+    masters = {str(e["UID"]) for e in there if "RECURRENCE-ID" not in e}
+    # No instance without its series, which calendar apps drop or show out of context.
+    assert all(str(e["UID"]) in masters for e in there if "RECURRENCE-ID" in e)
+    [visiting] = [e for e in there if str(e["SUMMARY"]) == drop_in.title]
+    assert "RECURRENCE-ID" not in visiting and "RRULE" not in visiting
+    assert visiting["DTSTART"].dt == at(2026, 12, 8, 13)
+    assert str(visiting["UID"]) != identity(tuesday)[0]
+    assert str(visiting["UID"]) in {uid for uid, _ in expand(get_feed(client, "?space=kita"))}
+    # Home again: gone from the other space's feed, back in its series at home.
+    with time_machine.travel(at(2026, 12, 1, 11, 0), tick=False):
+        changes.move_occurrence(
+            occurrence=Occurrence.objects.get(pk=tuesday.pk),
+            start=tuesday.start,
+            end=tuesday.end,
+            space=drop_in.space,
+        )
+        there = expand(get_feed(client, "?space=kita"))
+        home = expand(get_feed(client, "?space=hidamari"))
+    assert str(visiting["UID"]) not in {uid for uid, _ in there}
+    assert identity(tuesday) in home
+
+
 def test_cancelled_dates_are_entries_two_weeks_ahead_and_left_out_further(
     client, schedule, make_event
 ):

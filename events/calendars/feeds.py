@@ -6,8 +6,10 @@ is a fraction of the size (a quarter in bench.feeds, where one date in seven is 
 moved; less where fewer are), and apps expand it quickly. Only the dates that differ from what the
 rule says (cancelled, moved, with a message, at another place, or made by a rule that has
 changed since) are written out, as instances with their RECURRENCE-ID; a date of the series
-that this feed does not list (moved to a space outside the filter) is an EXDATE. One-off dates
-are VEVENTs of their own. `events.ical.occurrence_identity` says which is which.
+that this feed does not list (moved to a space outside the filter) is an EXDATE, and a date
+this feed lists without its series (moved into the filter's space) stands on its own, with a
+UID of its own (`ical.standalone_identity`). One-off dates are VEVENTs of their own.
+`events.ical.occurrence_identity` says which is which.
 
 Cancelled dates of a series: those of today and the next two weeks are written out, titled
 「【お休み】…」 with their reason, for the person checking this week's plans; later ones are
@@ -238,7 +240,7 @@ def components(feed, *, discreet, url_for):
         )
 
     out, changes = [], []
-    excluded, listed = {}, set()
+    excluded, listed, written_series = {}, set(), set()
     for row in feed.exceptions:
         row.event = feed.sources[row.event_id]  # for the identity, no query
         row.written = written(row)
@@ -263,6 +265,7 @@ def components(feed, *, discreet, url_for):
         ]
         changed = max(filter(None, [span["changed"], event.last_published_at]))
         changes.append(changed)
+        written_series.add((span["event_id"], span["series_key"]))
         out.append(
             {
                 "uid": ical.series_uid(feed.sources[span["event_id"]], series.key),
@@ -303,6 +306,9 @@ def components(feed, *, discreet, url_for):
                     message=row.display_message,
                     url=urls[row.event_id],
                 ),
+                # Its series is not in this feed: the date stands on its own.
+                standalone=bool(row.series_key)
+                and (row.event_id, row.series_key) not in written_series,
             )
         )
     changes += [e.last_published_at for e in feed.events.values() if e.last_published_at]

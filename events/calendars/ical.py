@@ -7,7 +7,9 @@ How a date is known (`occurrence_identity`):
   event's translation key, the same for every language of the page, and the series key) and
   RECURRENCE-ID, the start the rule gave it, which a move does not change;
 - any other date (a one-off event) is a VEVENT of its own, its UID the translation key and
-  that start.
+  that start;
+- a date of a series in a feed without its series (moved into the space the feed is for) is
+  a VEVENT of its own too, with a UID of its own (`standalone_identity`).
 Both are stored on the date when it is made and never change (see
 events.schedule.models.Series)."""
 
@@ -38,6 +40,15 @@ def occurrence_identity(occurrence):
     return f"{occurrence.event.translation_key}-{utc(occurrence.original_start)}@ibasho", None
 
 
+def standalone_identity(occurrence):
+    """(UID, None) of a date of a series written on its own: in a feed that lists the date but
+    not its series (a date moved into a space the feed is for), where an instance without its
+    series would be dropped or shown out of context. Its UID is its own, derived from the
+    series' and the start the rule gave it, so it is the same entry each time it is written."""
+    uid = series_uid(occurrence.event, occurrence.series_key).removesuffix("@ibasho")
+    return f"{uid}-{utc(occurrence.original_start)}@ibasho", None
+
+
 def occurrence_uid(occurrence):
     return occurrence_identity(occurrence)[0]
 
@@ -45,8 +56,10 @@ def occurrence_uid(occurrence):
 def occurrence_component(occurrence, **fields):
     """One date as a VEVENT: an instance of its series (with RECURRENCE-ID) or a date of its
     own. `fields`: title, location, description, url, cancelled and tentative (for this
-    person)."""
-    uid, recurrence_id = occurrence_identity(occurrence)
+    person); `standalone`: a date of a series written without it (see standalone_identity)."""
+    standalone = fields.pop("standalone", False)
+    identity = standalone_identity if standalone else occurrence_identity
+    uid, recurrence_id = identity(occurrence)
     cancelled = fields.pop("cancelled", False) or occurrence.is_cancelled
     # TENTATIVE: in someone's own file, a date they have no confirmed place on.
     tentative = fields.pop("tentative", False)

@@ -9,7 +9,7 @@ from icalendar import Calendar
 
 from events.calendars import ical
 from events.schedule.forms import EventFilterForm
-from events.schedule.listing import filtered_occurrences
+from events.schedule.listing import filter_q, filtered_occurrences
 from tests.support.dates import JST
 
 FIRST_DAY = dt.date(2026, 12, 1)
@@ -38,9 +38,26 @@ def listed(query, first=FIRST_DAY, months=1, *, left_out=None):
                     left_out.add(ical.occurrence_identity(o))
                 continue
             status = "CANCELLED" if o.is_cancelled else "CONFIRMED"
-            found.add((ical.occurrence_uid(o), o.start, status))
+            # A date of a series whose event this filter does not list (moved here from
+            # elsewhere) stands on its own, without its series.
+            on_its_own = o.series_key and o.event_id not in series_listed(params)
+            uid = (ical.standalone_identity if on_its_own else ical.occurrence_identity)(o)[0]
+            found.add((uid, o.start, status))
         day = form.step(1)
     return found
+
+
+def series_listed(params):
+    """The ids of the events whose series a feed with these filters writes: those the filters
+    select by the event's own place."""
+    from events.models import EventPage
+
+    filters = {k: v for k, v in params.items() if k in EventFilterForm.filter_fields}
+    return set(
+        EventPage.objects.live()
+        .filter(filter_q(filters, event="", space="space__"))
+        .values_list("pk", flat=True)
+    )
 
 
 def exdates(response):
