@@ -5,11 +5,13 @@ national holidays: every library expands each feed to the same entries, and thos
 `/events/` lists for the same filters, date by date (issue 14)."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pytest
 from django.db.models import F
 from django.utils import timezone
 
+from events.calendars import ical
 from events.changes import services as changes
 from events.schedule.models import CancelReason, Occurrence, OccurrenceStatus
 from spaces.models import SpacePage
@@ -47,6 +49,12 @@ def feeds(marks=None):
         pytest.param(address, query, id=name, marks=marks.get(name, ()))
         for name, (address, query) in FEEDS.items()
     ]
+
+
+@dataclass
+class Window:
+    first: dt.date  # the window: this month and the next MONTHS - 1
+    noted: tuple  # the (UID, start, status) of the date with a note
 
 
 def dates(slug, *, after):
@@ -98,7 +106,7 @@ def changed(demo):
     edit(moved_back, space=space("konan-hot-space"))
     edit(moved_back, space=space("hidamari"))
     edit(dates("hidamari-tue-fri", after=20)[0], cancelled=True, message="会場の点検のため")
-    edit(dates("konan-hot-space-mon-thu", after=2)[0], message=NOTE)
+    noted = edit(dates("konan-hot-space-mon-thu", after=2)[0], message=NOTE)
     first = timezone.localdate().replace(day=1)
     start, end = interop.window(first, MONTHS)
     window = Occurrence.objects.filter(start__gte=start, start__lt=end)
@@ -109,7 +117,7 @@ def changed(demo):
     assert window.filter(message=NOTE).exists()
     moved_back = Occurrence.objects.get(pk=moved_back.pk)
     assert moved_back.space == space("hidamari") and moved_back.sequence >= 2
-    return first
+    return Window(first, (ical.occurrence_uid(noted), noted.start, "CONFIRMED"))
 
 
 def expanded(client, first, address):
@@ -124,15 +132,21 @@ def expanded(client, first, address):
 
 @pytest.mark.parametrize(("address", "query"), feeds())
 def test_every_library_expands_the_feed_to_what_the_site_lists(client, changed, address, query):
-    found = expanded(client, changed, address)
+    window = changed
+    found = expanded(client, window.first, address)
     # The four libraries agree with one another on every entry, field by field.
     reference = found["icalendar"]
     for parser, instances in found.items():
         assert instances == reference, (parser, interop.difference(reference, instances))
     # And they are what `/events/` lists for the same filters, date by date.
-    expected = listed(f"?{query}", first=changed, months=MONTHS)
+    expected = listed(f"?{query}", first=window.first, months=MONTHS)
     got = {i.key for i in reference}
     assert expected and got == expected, interop.difference(expected, got)
+    # The note is with its date, except where discreet feeds say nothing but when and where.
+    noted = [i for i in reference if i.key == window.noted]
+    assert len(noted) == (window.noted in expected)
+    for instance in noted:
+        assert (NOTE in instance.description) == ("discreet=1" not in address), instance
     interop.require_node()
 
 
@@ -142,6 +156,6 @@ def test_every_library_expands_the_feed_to_what_the_site_lists(client, changed, 
 def test_no_entry_of_a_feed_depends_on_a_series_it_leaves_out(client, changed, address, query):
     # Such an entry is dropped by some apps, shown without its series by others (all four
     # libraries here show it).
-    for parser, instances in expanded(client, changed, address).items():
+    for parser, instances in expanded(client, changed.first, address).items():
         assert not interop.by_date(i for i in instances if i.orphan), (parser, address)
     interop.require_node()

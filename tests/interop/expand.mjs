@@ -3,7 +3,7 @@
 //
 // stdin: {"from": ISO datetime, "to": ISO datetime, "feeds": {name: ICS text}}
 // stdout: {name: {"ical.js": [instance, ...], "node-ical": [instance, ...]}}
-// An instance: {uid, start, recurrence_id, status, summary, location, orphan}, times as UTC ISO
+// An instance: {uid, start, recurrence_id, status, summary, location, description, orphan}, times as UTC ISO
 // strings; `orphan` is an instance with a RECURRENCE-ID whose series is not in the feed. Only
 // instances starting in [from, to) are given.
 
@@ -40,6 +40,7 @@ function icaljsInstances(text, from, to) {
         status: item.component.getFirstPropertyValue('status') || 'CONFIRMED',
         summary: item.summary,
         location: item.location || '',
+        description: item.description || '',
         orphan,
     });
     const inWindow = (time) => {
@@ -105,6 +106,7 @@ function nodeIcalInstances(text, from, to) {
                 status: item.status || 'CONFIRMED',
                 summary: text_(item.summary),
                 location: text_(item.location),
+                description: text_(item.description),
                 orphan,
             });
         }

@@ -33,6 +33,7 @@ class Instance:
     status: str
     summary: str
     location: str
+    description: str
     orphan: bool = False
 
     @property
@@ -80,6 +81,7 @@ def with_icalendar(ics, start, end):
                 status=str(entry.get("STATUS", "CONFIRMED")),
                 summary=str(entry.get("SUMMARY", "")),
                 location=str(entry.get("LOCATION", "")),
+                description=str(entry.get("DESCRIPTION", "")),
                 orphan=uid not in masters,
             )
         )
@@ -106,6 +108,7 @@ def with_vobject(ics, start, end):
             status=entry.status.value if hasattr(entry, "status") else "CONFIRMED",
             summary=entry.summary.value if hasattr(entry, "summary") else "",
             location=entry.location.value if hasattr(entry, "location") else "",
+            description=entry.description.value if hasattr(entry, "description") else "",
             orphan=orphan,
         )
 
