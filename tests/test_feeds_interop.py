@@ -53,6 +53,8 @@ def feeds(marks=None):
 
 @dataclass
 class Window:
+    """The months the suite looks at, and the date that was given a note."""
+
     first: dt.date  # the window: this month and the next MONTHS - 1
     noted: tuple  # the (UID, start, status) of the date with a note
 

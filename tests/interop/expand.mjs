@@ -49,8 +49,8 @@ function icaljsInstances(text, from, to) {
     };
     for (const [, {masters, exceptions}] of byUid) {
         if (masters.length === 0) {
-            // No series to relate them to: shown on their own, as Thunderbird does (it fakes a
-            // master), and marked.
+            // No series to relate them to: shown on their own (Thunderbird makes up a master
+            // for such an entry; other apps drop it), and marked.
             for (const component of exceptions) {
                 const item = new ICAL.Event(component);
                 if (inWindow(item.startDate)) {
