@@ -34,13 +34,6 @@ FEEDS = {
     "english": ("/en/events/feed.ics", ""),
     "english-discreet": ("/en/events/feed.ics?area=sakura&discreet=1", "area=sakura"),
 }
-POINT_1 = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 14 point 1: the date moved into this filter is a lone RECURRENCE-ID instance "
-        "whose series is not in the feed"
-    ),
-)
 
 
 def feeds(marks=None):
@@ -152,9 +145,7 @@ def test_every_library_expands_the_feed_to_what_the_site_lists(client, changed, 
     interop.require_node()
 
 
-@pytest.mark.parametrize(
-    ("address", "query"), feeds({"space-joined": POINT_1, "area-joined": POINT_1})
-)
+@pytest.mark.parametrize(("address", "query"), feeds())
 def test_no_entry_of_a_feed_depends_on_a_series_it_leaves_out(client, changed, address, query):
     # Such an entry is dropped by some apps, shown without its series by others (all four
     # libraries here show it).
