@@ -483,3 +483,51 @@ def test_trace_and_other_methods_on_the_feed_are_refused(client, event_index):
     assert client.generic("TRACE", "/events/feed.ics").status_code == 405
     assert client.post("/events/feed.ics").status_code == 405
     assert client.head("/events/feed.ics").status_code == 200
+
+
+def master_of(response, title):
+    [master] = [e for e in vevents(response) if "RRULE" in e and str(e["SUMMARY"]) == title]
+    return master
+
+
+def exdates_of(master):
+    value = master.get("EXDATE") or []
+    return {d.dt for exdate in (value if isinstance(value, list) else [value]) for d in exdate.dts}
+
+
+def test_sequence_rises_with_every_change_a_calendar_must_notice_and_only_then(client, schedule):
+    drop_in, _family = schedule
+    first, again = get_feed(client, "?space=hidamari"), get_feed(client, "?space=hidamari")
+    assert first.content == again.content and first["ETag"] == again["ETag"]
+    start = master_of(first, drop_in.title)
+    far = Occurrence.objects.get(event=drop_in, start=at(2026, 12, 25, 13))  # 24 days ahead
+
+    with time_machine.travel(at(2026, 12, 1, 10, 0), tick=False):
+        changes.cancel_occurrence(occurrence=far, message="年末の準備のため")
+        cancelled = get_feed(client, "?space=hidamari")
+    assert cancelled.content != first.content and cancelled["ETag"] != first["ETag"]
+    after = master_of(cancelled, drop_in.title)
+    assert int(after["SEQUENCE"]) == int(start["SEQUENCE"]) + 1
+    assert far.start in exdates_of(after)
+
+    def master_on(day):
+        with time_machine.travel(dt.datetime.combine(day, dt.time(9), tzinfo=JST), tick=False):
+            return master_of(get_feed(client, "?space=hidamari"), drop_in.title)
+
+    # The cancelled date comes within two weeks: written out, no longer an EXDATE.
+    shown = master_on(dt.date(2026, 12, 11))
+    assert far.start not in exdates_of(shown)
+    assert int(shown["SEQUENCE"]) == int(after["SEQUENCE"]) + 1
+    # The same day again: nothing changed, nothing rises.
+    assert master_on(dt.date(2026, 12, 11))["SEQUENCE"] == shown["SEQUENCE"]
+    # Once it has passed, it is left out of the series again; meanwhile New Year's Day (a
+    # holiday, closed) has come within two weeks and is written out: two changes.
+    passed = master_on(dt.date(2026, 12, 26))
+    new_year = at(2027, 1, 1, 13)
+    assert far.start in exdates_of(passed) and new_year not in exdates_of(passed)
+    assert new_year in exdates_of(shown)
+    assert int(passed["SEQUENCE"]) == int(shown["SEQUENCE"]) + 2
+    # The first dates leave the 30 days of history: DTSTART moves on, and SEQUENCE with it.
+    later = master_on(dt.date(2027, 1, 8))
+    assert later["DTSTART"].dt > passed["DTSTART"].dt
+    assert int(later["SEQUENCE"]) > int(passed["SEQUENCE"])

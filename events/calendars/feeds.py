@@ -26,7 +26,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import BooleanField, Case, Count, F, Max, Min, Q, Value, When
+from django.db.models import BooleanField, Case, Count, F, Max, Min, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -162,6 +162,27 @@ SPACE_FIELDS = ("title", "url_path", "locale_id", "translation_key", "last_publi
 SPACE_FIELDS += ("address", "location_policy", "area__name", "is_online")
 
 
+def master_sequence(today):
+    """SEQUENCE of a series' master, as a sum over all its stored dates (past ones included):
+    it rises whenever what the master says changes, and only then, and never falls.
+    - Any change to a date raises the date's own SEQUENCE, so the sum (a moved-away or
+      cancelled date changes the master's EXDATEs without being the highest);
+    - a date added (the schedule extended, UNTIL moved) adds one;
+    - the clock: at midnight a date leaving the history window (DTSTART moves), a cancelled
+      date coming into the days whose cancellations are shown (its EXDATE goes) and one of
+      them passing (its EXDATE is back) each add one.
+    Each term only grows, so a feed fetched twice with nothing changed is the same bytes."""
+    cancelled = Q(status=OccurrenceStatus.CANCELLED)
+    shown_until = today + dt.timedelta(days=CANCELLED_SHOWN_DAYS + 1)
+    return (
+        Sum("sequence")
+        + Count("pk")
+        + Count("pk", filter=Q(end__lt=today - HISTORY))
+        + Count("pk", filter=cancelled & Q(start__lt=shown_until))
+        + Count("pk", filter=cancelled & Q(start__lt=today))
+    )
+
+
 def load(data, *, now=None):
     """The feed's dates for the filters in `data`, from HISTORY before today to the end of the
     stored schedule."""
@@ -174,17 +195,19 @@ def load(data, *, now=None):
     listed_q = filter_q(data)
     # Series of the events this feed lists, with their span in the window; regular dates are
     # counted here and never read.
+    in_window = Q(end__gte=since)
     spans = (
-        live.filter(event__in=selected.values("pk"))
+        Occurrence.objects.filter(event__live=True, event__in=selected.values("pk"))
         .exclude(series_key="")
         .values("event_id", "series_key")
         .annotate(
-            first=Min("original_start"),
-            last=Max("original_start"),
-            sequence=Max("sequence"),
+            first=Min("original_start", filter=in_window),
+            last=Max("original_start", filter=in_window),
+            sequence=master_sequence(today),
             changed=Max("updated_at"),
-            regular=Count("pk", filter=REGULAR),
+            regular=Count("pk", filter=REGULAR & in_window),
         )
+        .filter(first__isnull=False)
         .order_by("first", "event_id")
     )
     series = [
