@@ -5,9 +5,12 @@ import re
 import unicodedata
 
 from django import forms
+from django.conf import settings
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from ..messages.addresses import AddressError, clean_address
+from ..messages.addresses import normalise as normalise_address
 from .models import MAX_PARTY_SIZE
 from .phones import PhoneError, phone_digits
 from .tokens import is_form_key
@@ -226,16 +229,71 @@ def party_size_field(label=None):
     )
 
 
-def email_field(help_text):
-    return forms.EmailField(
+# What to say when an address cannot receive mail, and what to do about it. The part after the
+# problem depends on the form: leave it empty, give a phone number instead, or nothing.
+ADDRESS_MESSAGES = {
+    "syntax": _("This does not look like an e-mail address. Please check it."),
+    "local_not_ascii": _(
+        "The part before @ can only have half-width letters, digits and signs such as . _ - "
+        "(most mail servers cannot receive mail to Japanese characters there). Please check it."
+    ),
+    "ip_literal": _(
+        "Please write the name after @ (as in gmail.com or docomo.ne.jp), not a number in "
+        "brackets: we cannot send mail to that."
+    ),
+    "unfinished": _(
+        "This address can't receive e-mail: the part after @ looks unfinished (it needs a dot, "
+        "as in gmail.com or docomo.ne.jp). Please check it."
+    ),
+    "reserved": _(
+        "This address can't receive e-mail: the part after @ is a name kept for tests or for "
+        "one local network, not for mail from the internet. Please check it."
+    ),
+    "no_mail": _(
+        "We could not find anywhere to deliver mail for the part after @. Please check it for "
+        "a typing mistake."
+    ),
+}
+WHAT_TO_DO_INSTEAD = _("%(problem)s %(instead)s")
+
+
+class MailAddressField(forms.CharField):
+    """An e-mail address as people in Japan type it (full-width letters or ＠ from the input
+    method, spaces around it), kept normalised; an address that mail from the internet cannot
+    reach is refused, saying why (events.messages.addresses)."""
+
+    widget = forms.EmailInput
+
+    def __init__(self, *, instead=None, **kwargs):
+        super().__init__(**kwargs)
+        self.instead = instead
+
+    def to_python(self, value):
+        return normalise_address(super().to_python(value))
+
+    def clean(self, value):
+        value = super().clean(value)  # normalised, required and length checked
+        if value in self.empty_values:
+            return value
+        try:
+            return clean_address(value, check_dns=settings.IBASHO_EMAIL_CHECK_DNS)
+        except AddressError as error:
+            message = ADDRESS_MESSAGES[error.code]
+            if self.instead:
+                message = interpolate_lazy(
+                    WHAT_TO_DO_INSTEAD, {"problem": message, "instead": self.instead}
+                )
+            raise forms.ValidationError(message, code=error.code) from None
+
+
+def email_field(help_text, *, instead):
+    return MailAddressField(
         label=_("E-mail (optional)"),
         required=False,
         max_length=254,
         help_text=help_text,
-        error_messages={
-            "invalid": _("This does not look like an e-mail address. You can also leave it empty."),
-            **too_long(254),
-        },
+        instead=instead,
+        error_messages=too_long(254),
     )
 
 
@@ -253,7 +311,8 @@ class BookingForm(SignUpBaseForm):
     )
     party_size = party_size_field()
     email = email_field(
-        _("Only for a reminder and if the date changes. We never use it for anything else.")
+        _("Only for a reminder and if the date changes. We never use it for anything else."),
+        instead=_("You can also leave it empty."),
     )
     wants_reminder = forms.BooleanField(
         label=_("Send me a reminder the day before (needs an e-mail address)"), required=False
@@ -313,7 +372,10 @@ class EnrolmentForm(SignUpBaseForm):
         max_length=40,
         error_messages=too_long(40),
     )
-    email = email_field(_("We need one way to reach you: an e-mail address or a phone number."))
+    email = email_field(
+        _("We need one way to reach you: an e-mail address or a phone number."),
+        instead=_("Or leave it empty and give a phone number."),
+    )
     phone = forms.CharField(
         label=_("Phone (optional)"),
         required=False,
@@ -373,11 +435,10 @@ class PartySizeForm(forms.Form):
 
 
 class LostLinksForm(forms.Form):
-    email = forms.EmailField(
+    email = MailAddressField(
         label=_("The e-mail address you gave when you signed up"),
         max_length=254,
         error_messages={
-            "invalid": _("This does not look like an e-mail address."),
             "required": _("Please write the e-mail address you gave."),
             **too_long(254),
         },

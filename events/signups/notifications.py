@@ -16,7 +16,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from ..messages import kinds, outbox
+from ..messages import addresses, kinds, outbox
 from ..messages.models import MessageStatus, OutboxMessage
 from ..schedule.models import Occurrence
 from ..schedule.places import PLACE_RELATIONS
@@ -34,8 +34,22 @@ def _fresh_link(signup, language=None):
 
 
 def send_signup_confirmation(signup):
-    if signup.email:
-        outbox.queue(kind=MessageKind.CONFIRMATION, signup=signup)
+    """The confirmation, unless IBASHO_MAIL_RATE_PER_ADDRESS have gone to this address lately
+    (anyone can type anyone's address): then nothing is written and False comes back, and the
+    sign-up, taken all the same, gets no reminders either. True when there is no address."""
+    if not signup.email:
+        return True
+    if not addresses.may_mail(
+        signup.email, group="ibasho-mail-confirmation", rate=settings.IBASHO_MAIL_RATE_PER_ADDRESS
+    ):
+        return False
+    outbox.queue(kind=MessageKind.CONFIRMATION, signup=signup)
+    return True
+
+
+def confirmation_held_back(signup):
+    """Did a new sign-up with an address get no confirmation (the per-address limit)?"""
+    return bool(signup.email) and not signup.messages.filter(kind=MessageKind.CONFIRMATION).exists()
 
 
 def send_offer(signup):
@@ -54,8 +68,13 @@ def send_cancellation_note(signup, *, had_place):
 
 def send_lost_links(email, *, language):
     """One row whatever the address, so the page takes the same time whether or not anyone
-    signed up with it. The address is kept on the row only until it is handled."""
-    outbox.queue(kind=MessageKind.LOST_LINKS, to_address=email, payload={"language": language})
+    signed up with it; none beyond IBASHO_LOST_LINKS_RATE_PER_ADDRESS for one address (the
+    page says the same either way). The address is kept on the row only until it is
+    handled."""
+    if addresses.may_mail(
+        email, group="ibasho-mail-lost-links", rate=settings.IBASHO_LOST_LINKS_RATE_PER_ADDRESS
+    ):
+        outbox.queue(kind=MessageKind.LOST_LINKS, to_address=email, payload={"language": language})
 
 
 def send_dates_changed(occurrences, *, cancelled, restored=False):

@@ -104,6 +104,16 @@ def say_maybe(*, occurrence, form_key, language="ja", now=None):
     return signup, token, True
 
 
+def _confirm(signup, *, now):
+    """The confirmation and the reminders asked for; neither when mail to this address is held
+    back (too much lately), and then no reminder later either, when dates change."""
+    if notifications.send_signup_confirmation(signup):
+        notifications.plan_reminders(signup, now=now)
+    elif signup.wants_reminder:
+        signup.wants_reminder = False
+        signup.save(update_fields=["wants_reminder", "updated_at"])
+
+
 def book_place(
     *,
     occurrence,
@@ -150,8 +160,7 @@ def book_place(
             source=source,
             browser_key=browser_key,
         )
-        notifications.send_signup_confirmation(signup)
-        notifications.plan_reminders(signup, now=now)
+        _confirm(signup, now=now)
     return signup, token, True
 
 
@@ -203,8 +212,7 @@ def enrol(
             language=language,
             source=source,
         )
-        notifications.send_signup_confirmation(signup)
-        notifications.plan_reminders(signup, now=now)
+        _confirm(signup, now=now)
     return signup, token, True
 
 

@@ -234,6 +234,7 @@ def manage(request, token):
         if message:
             return redirect(f"{request.path}?done={message}")
     signup.refresh_from_db()
+    is_new = request.GET.get("new") == "1"
     return _signup_response(
         request,
         signup.event.localized,
@@ -241,7 +242,8 @@ def manage(request, token):
         {
             **manage_context(signup, token=token, party_form=party_form),
             "done": request.GET.get("done"),
-            "is_new": request.GET.get("new") == "1",
+            "is_new": is_new,
+            "mail_held_back": is_new and notifications.confirmation_held_back(signup),
             "bookmark_url": request.build_absolute_uri(request.path),
             "refused": refused,
         },

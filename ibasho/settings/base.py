@@ -403,6 +403,15 @@ IBASHO_SIGNUP_RATE_PER_DATE = os.environ.get("IBASHO_SIGNUP_RATE_PER_DATE", "300
 RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
 # When the shared cache is down, sign-ups are taken without counting rather than refused.
 RATELIMIT_FAIL_OPEN = True
+# Mail to one address: confirmations of sign-ups, and "send me my links", per address (anyone
+# can type anyone's address). Beyond it the sign-up is taken but no mail goes; counted by a
+# keyed hash of the address, never the address itself.
+IBASHO_MAIL_RATE_PER_ADDRESS = os.environ.get("IBASHO_MAIL_RATE_PER_ADDRESS", "5/h")
+IBASHO_LOST_LINKS_RATE_PER_ADDRESS = os.environ.get("IBASHO_LOST_LINKS_RATE_PER_ADDRESS", "3/h")
+# Also ask DNS whether an address's domain takes mail (MX, else A/AAAA). Only a definite "no"
+# refuses: a timeout or a resolver that fails lets the address through.
+IBASHO_EMAIL_CHECK_DNS = os.environ.get("IBASHO_EMAIL_CHECK_DNS", "") == "1"
+IBASHO_EMAIL_DNS_TIMEOUT = float(os.environ.get("IBASHO_EMAIL_DNS_TIMEOUT", "2"))
 
 # --- Outgoing e-mail (the outbox) -------------------------------------------------------------
 # Reminders go this many days before a date, at this hour (site time), to people who asked.
