@@ -237,16 +237,21 @@ def test_when_the_cache_is_down_nothing_is_counted_and_the_mail_goes(client, dat
     assert confirmations() == 3
 
 
+def cache_entries():
+    """Every key in the cache with its value, as text: local memory or Redis."""
+    if hasattr(cache, "_cache"):  # local memory: values are pickled bytes
+        return [(key, repr(value)) for key, value in list(cache._cache.items())]
+    return [(key, repr(cache.get(key))) for key in cache.keys("*")]
+
+
 @on_tuesday_morning
-def test_no_address_is_kept_in_the_cache(client, date, settings):
-    if "LocMem" not in settings.CACHES["default"]["BACKEND"]:
-        pytest.skip("reads the keys of the local-memory cache")
+def test_no_address_is_kept_in_the_cache(client, date):
     book(client, date.event, date, email="hana.yamada@example.jp")
     client.post("/my/", {"email": "hana.yamada@example.jp"})
-    entries = list(cache._cache.items())  # keys, and values as pickled bytes
+    entries = cache_entries()
     assert entries  # the counters are there...
-    for key, pickled in entries:
-        assert "hana" not in key.lower() and b"hana" not in pickled.lower()
+    for key, value in entries:
+        assert "hana" not in key.lower() and "hana" not in value.lower()
     # ...under a keyed hash, the same for every way of typing the address.
     key = address_key("hana.yamada@example.jp")
     assert "hana" not in key and "example" not in key
