@@ -5,6 +5,7 @@ A control run with row locking switched off (a test-only flag) shows the race th
 against, so we know the test would catch it."""
 
 import datetime as dt
+import time
 from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
 
@@ -97,6 +98,16 @@ def test_two_hundred_people_ten_places(live_server, room_of_ten):
 def test_without_row_locks_the_same_rush_overbooks(live_server, room_of_ten, monkeypatch):
     """The control run: proof that the test above can fail."""
     monkeypatch.setattr(services, "LOCK_ROWS", False)
+    # Widen the moment between counting the places and taking one, so that the rush meets it
+    # every run rather than most runs (on a loaded machine the requests can fall in line).
+    counted = services.fits
+
+    def slow_fits(*args, **kwargs):
+        answer = counted(*args, **kwargs)
+        time.sleep(0.05)
+        return answer
+
+    monkeypatch.setattr(services, "fits", slow_fits)
     event, (_, date) = room_of_ten
     url = f"{live_server.url}{event.url}signup/{date.pk}/"
     statuses = book_all_at_once(url, open_forms(url, PEOPLE))
