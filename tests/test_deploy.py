@@ -134,3 +134,22 @@ def test_development_lock_is_production_plus_the_dev_group_at_the_same_versions(
     assert {name: development.get(name) for name in production} == production
     missing = declared(pyproject()["dependency-groups"]["dev"]) - set(development)
     assert missing == set()
+
+
+def test_the_file_email_backend_writes_where_the_environment_says(tmp_path):
+    """A production-like run can keep its e-mail as files (EMAIL_FILE_PATH), for a check by
+    hand before the SMTP relay is set up."""
+    outbox = tmp_path / "mail"
+    env = {
+        **PRODUCTION_ENV,
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(outbox),
+    }
+    script = (
+        "from django.core.mail import send_mail; "
+        "print(send_mail('ご案内', '本文です', None, ['yu@example.org']))"
+    )
+    result = manage("shell", "-c", script, env=env)
+    assert result.returncode == 0, result.stderr
+    [written] = outbox.iterdir()
+    assert "yu@example.org" in written.read_text()

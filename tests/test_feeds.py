@@ -531,3 +531,29 @@ def test_sequence_rises_with_every_change_a_calendar_must_notice_and_only_then(c
     later = master_on(dt.date(2027, 1, 8))
     assert later["DTSTART"].dt > passed["DTSTART"].dt
     assert int(later["SEQUENCE"]) > int(passed["SEQUENCE"])
+
+
+def calendar_name(client, query, *, prefix=""):
+    response = client.get(f"{prefix}/events/feed.ics{query}")
+    assert response.status_code == 200
+    return str(Calendar.from_ical(response.content)["X-WR-CALNAME"])
+
+
+def test_each_feed_is_named_for_what_it_holds_in_its_own_language(
+    client, schedule, en_locale, areas
+):
+    drop_in, _family = schedule
+    assert calendar_name(client, "?space=hidamari") == "ひだまりの日程"
+    assert calendar_name(client, "?kind=family_group") == "家族会の日程"
+    assert calendar_name(client, "?area=sakura") == "さくら市の日程"
+    assert calendar_name(client, "?space=hidamari&space=kita") == "ひだまり・北のへやの日程"
+    # A family's shared calendar shows its name to everyone: neutral, whatever the filter.
+    assert calendar_name(client, "?space=hidamari&discreet=1") == "集まり"
+    # The whole schedule keeps the name of the dates page.
+    assert calendar_name(client, "") != calendar_name(client, "?kind=drop_in")
+    space = in_english(drop_in.space, en_locale)
+    space.title = "Hidamari"
+    space.save_revision().publish()
+    assert calendar_name(client, prefix="/en", query="?space=hidamari") == "Hidamari dates"
+    assert calendar_name(client, prefix="/en", query="?kind=family_group") == "Family group dates"
+    assert calendar_name(client, prefix="/en", query="?discreet=1") == "Gatherings"

@@ -5,7 +5,8 @@ from django.http import Http404, HttpResponse
 from django.utils import translation
 from django.utils.cache import set_response_etag
 from django.utils.http import http_date
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
@@ -13,10 +14,23 @@ from ..calendars import feeds, ical
 from ..schedule.forms import EventFilterForm
 from .models import EventIndexPage
 
-BAD_FEED = _(
+BAD_FEED = gettext_lazy(
     "This calendar address has a filter we don't understand. Please copy the address again "
     "from the dates page."
 )
+
+
+def feed_name(request, form, *, index_page, discreet):
+    """What a calendar app calls the feed, in the reader's language: what its filters choose
+    ("ひだまりの日程", "家族会の日程"), the dates page and the site for the whole schedule, and
+    a neutral name for a discreet feed, which a family's shared calendar shows to everyone."""
+    if discreet:
+        return str(_("Gatherings"))
+    if labels := form.chosen_labels():
+        separator = pgettext("between the names of a feed's filters", ", ")
+        return _("%(what)s dates") % {"what": separator.join(labels)}
+    site = Site.find_for_request(request)
+    return " | ".join(filter(None, [index_page.title, site.site_name if site else ""]))
 
 
 @require_safe  # GET and HEAD; TRACE and the rest get 405
@@ -42,12 +56,9 @@ def feed(request):
         discreet=discreet,
         url_for=lambda page: request.build_absolute_uri(page.get_url(request)),
     )
-    site = Site.find_for_request(request)
-    site_name = site.site_name if site is not None else ""
-    name = _("Gatherings") if discreet else " | ".join(filter(None, [index_page.title, site_name]))
     body = ical.build_feed(
         entries,
-        name=name,
+        name=feed_name(request, form, index_page=index_page, discreet=discreet),
         url="" if discreet else request.build_absolute_uri(index_page.url),
         stamp=last_change,
     )

@@ -105,6 +105,17 @@ class EventFilterForm(forms.Form):
         ]
         self.fields["space"].choices = space_choices
 
+    def chosen_labels(self):
+        """What a valid form's filters choose, by name in the reader's language ("ひだまり",
+        "家族会"), in the order of `filter_fields`: for a feed's name, and a page's heading."""
+        labels = []
+        for name in self.filter_fields:
+            chosen = set(self.cleaned_data.get(name) or [])
+            if chosen:
+                choices = dict(self.fields[name].choices)
+                labels += [str(choices[value]).strip() for value in self.cleaned_data[name]]
+        return labels
+
     def has_filters(self):
         """Whether the query string sets a filter (even one that turns out invalid)."""
         return any(v for name in self.filter_fields for v in self[name].value() or [])

@@ -197,6 +197,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
 EMAIL_TIMEOUT = 20
+# Where the file backend (django.core.mail.backends.filebased.EmailBackend) writes messages: a
+# production-like run can keep its e-mail as files for inspection instead of sending it.
+EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ibasho@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
