@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("my/", include("events.signups.urls")),
     # Before Wagtail's pages, whose URLs all end in a slash.
     path("events/feed.ics", events_views.feed, name="events-feed"),
+    path("events/calendar/", events_views.calendar_page, name="events-calendar"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -18,7 +18,7 @@ from wagtail.search import index
 
 from events.pages.schema_org import place_data, to_json_ld
 from events.schedule.i18n import pages_in_current_language, source_page, source_pages
-from events.schedule.listing import feed_url, filter_q
+from events.schedule.listing import calendar_page_url, feed_url, filter_q
 from events.schedule.models import RICH_TEXT_FEATURES, Audience, FilteredIndexMixin, Occurrence
 from events.schedule.places import shows_address, shows_join_link
 
@@ -212,6 +212,7 @@ def space_context(request, *, space, days=14):
         "occurrences": occurrences,
         "json_ld": to_json_ld(place_data(space, request)),
         "feed_url": feed_url({"space": space.slug}),
+        "calendar_page_url": calendar_page_url({"space": space.slug}),
         # A public page: nobody reading it has a place (events.schedule.places).
         "show_address": shows_address(space),
         "show_join_link": shows_join_link(space),

@@ -24,7 +24,7 @@ from wagtail.search import index
 
 from ..changes.services import sync_occurrences
 from ..schedule.i18n import pages_in_current_language, source_page
-from ..schedule.listing import feed_url, listing_context
+from ..schedule.listing import calendar_page_url, feed_url, listing_context
 from ..schedule.models import (
     RICH_TEXT_FEATURES,
     Audience,
@@ -210,8 +210,10 @@ def event_context(request, *, event, limit=12):
         occurrence.open_for_signup = occurrence.signups_closed(now) is None
         occurrence.places_left = left[occurrence.pk]
     source = event.source
+    filters = {"space": source.space.slug} if source.space_id else {}
     return {
-        "feed_url": feed_url({"space": source.space.slug} if source.space_id else {}),
+        "feed_url": feed_url(filters),
+        "calendar_page_url": calendar_page_url(filters),
         "occurrences": occurrences,
         "display_space": spaces.get(event.space_id) if event.space_id else None,
         "json_ld": to_json_ld(event_data(event, occurrences, request)),

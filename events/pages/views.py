@@ -1,7 +1,10 @@
-"""`/events/feed.ics`: the calendar feed of what `/events/` lists, served beside the listing
-page it belongs to (its name and address)."""
+"""`/events/feed.ics`, the calendar feed of what `/events/` lists, served beside the listing
+page it belongs to (its name and address), and `/events/calendar/`, the page that explains it."""
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import set_response_etag
 from django.utils.http import http_date
@@ -12,6 +15,7 @@ from wagtail.models import Site
 
 from ..calendars import feeds, ical
 from ..schedule.forms import EventFilterForm
+from ..schedule.listing import filter_query
 from .models import EventIndexPage
 
 BAD_FEED = gettext_lazy(
@@ -20,29 +24,71 @@ BAD_FEED = gettext_lazy(
 )
 
 
+def chosen_names(form):
+    """What the filters choose, as one phrase ("ひだまり・北のへや"), or "" for none."""
+    separator = pgettext("between the names of a feed's filters", ", ")
+    return separator.join(form.chosen_labels())
+
+
 def feed_name(request, form, *, index_page, discreet):
     """What a calendar app calls the feed, in the reader's language: what its filters choose
     ("ひだまりの日程", "家族会の日程"), the dates page and the site for the whole schedule, and
     a neutral name for a discreet feed, which a family's shared calendar shows to everyone."""
     if discreet:
         return str(_("Gatherings"))
-    if labels := form.chosen_labels():
-        separator = pgettext("between the names of a feed's filters", ", ")
-        return _("%(what)s dates") % {"what": separator.join(labels)}
+    if what := chosen_names(form):
+        return _("%(what)s dates") % {"what": what}
     site = Site.find_for_request(request)
     return " | ".join(filter(None, [index_page.title, site.site_name if site else ""]))
 
 
-@require_safe  # GET and HEAD; TRACE and the rest get 405
-def feed(request):
-    """`/events/feed.ics`: the dates `/events/` lists for the same filters, from 30 days ago to
-    the end of the stored schedule; `discreet=1` for calendars a family shares."""
+def events_index(request):
+    """The dates page in the reader's language (or the main one), or 404 before there is one."""
     index_page = (
         EventIndexPage.objects.live().filter(locale__language_code=translation.get_language())
         or EventIndexPage.objects.live()
     ).first()
     if index_page is None:
         raise Http404
+    return index_page
+
+
+@require_safe
+def calendar_page(request):
+    """`/events/calendar/`: what the feed with the same filters holds, its subscribe and
+    download buttons and its address, and how to add it in the common calendar apps, step by
+    step. `discreet=1` shows the discreet feed's."""
+    index_page = events_index(request)
+    form = EventFilterForm(request.GET)
+    discreet = request.GET.get("discreet", "")
+    if not form.is_valid() or discreet not in ("", "0", "1"):
+        context = {"page": index_page, "filter_error": True}
+        return TemplateResponse(request, "events/calendar_page.html", context, status=400)
+    discreet = discreet == "1"
+    filters = form.cleaned_data
+    feed_path = reverse("events-feed") + filter_query(filters, discreet="1" if discreet else "")
+    context = {
+        "page": index_page,
+        "name": feed_name(request, form, index_page=index_page, discreet=discreet),
+        "what": chosen_names(form),
+        "discreet": discreet,
+        "feed_path": feed_path,
+        "feed_address": request.build_absolute_uri(feed_path),
+        "subscribe_address": "webcal://" + request.get_host() + feed_path,
+        "listing_url": index_page.url + filter_query(filters),
+        "other_version_url": request.path + filter_query(filters, discreet="" if discreet else "1"),
+        "months_ahead": round(settings.IBASHO_SCHEDULE_HORIZON_DAYS / 30.4),
+        "history_days": feeds.HISTORY.days,
+        "cancelled_shown_days": feeds.CANCELLED_SHOWN_DAYS,
+    }
+    return TemplateResponse(request, "events/calendar_page.html", context)
+
+
+@require_safe  # GET and HEAD; TRACE and the rest get 405
+def feed(request):
+    """`/events/feed.ics`: the dates `/events/` lists for the same filters, from 30 days ago to
+    the end of the stored schedule; `discreet=1` for calendars a family shares."""
+    index_page = events_index(request)
     form = EventFilterForm(request.GET)
     discreet = request.GET.get("discreet", "")
     if not form.is_valid() or discreet not in ("", "0", "1"):

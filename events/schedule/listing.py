@@ -59,6 +59,7 @@ def listing_context(request, *, index_page):
     base = [(k, v) for k, v in query_pairs(request) if k not in ("date", "page")]
     return {
         "feed_url": feed_url(form.cleaned_data),
+        "calendar_page_url": calendar_page_url(form.cleaned_data),
         "filter_form": form,
         "period": form.cleaned_data["view"],  # what the pager moves by: day, week or month
         "days": days,
@@ -105,8 +106,19 @@ def filter_q(data, *, event="event__", space="space__"):
     return q
 
 
+def filter_query(filters, **extra):
+    """The query string of these filters (and `extra`), empty or starting with "?"."""
+    query = {name: filters.get(name) for name in EventFilterForm.filter_fields}
+    query.update(extra)
+    query = urlencode({name: value for name, value in query.items() if value}, doseq=True)
+    return f"?{query}" if query else ""
+
+
 def feed_url(filters):
     """The calendar feed of what a page lists: `/events/feed.ics` with the same filters."""
-    query = {name: filters.get(name) for name in EventFilterForm.filter_fields}
-    query = urlencode({name: value for name, value in query.items() if value}, doseq=True)
-    return reverse("events-feed") + (f"?{query}" if query else "")
+    return reverse("events-feed") + filter_query(filters)
+
+
+def calendar_page_url(filters):
+    """The page that explains that feed and how to subscribe to it: `/events/calendar/`."""
+    return reverse("events-calendar") + filter_query(filters)

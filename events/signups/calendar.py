@@ -2,7 +2,9 @@
 e-mail attachments, written by the same writer as the feeds (events.calendars.ical)."""
 
 from django.conf import settings
+from django.utils import timezone
 
+from ..calendars.feeds import HISTORY
 from ..calendars.ical import build_feed, occurrence_component
 from ..schedule.models import Occurrence
 from ..schedule.places import PLACE_RELATIONS, calendar_location, place_of
@@ -29,21 +31,44 @@ def sequence_offset(signup, *, cancelling):
 
 def signup_calendar(signup, *, request=None, method="PUBLISH", occurrences=None):
     """The dates of one sign-up (the booked date, or every coming date of an enrolled series),
-    or just `occurrences` (a date that changed). Bytes, CRLF line endings.
+    or just `occurrences` (a date that changed), as a file to import or an e-mail attachment.
+    Bytes, CRLF line endings.
 
     Only a place that is really theirs (SignUp.has_place) is a confirmed entry with the exact
     address; a "maybe", a place waited for or offered is a tentative entry with the area only,
     and a cancelled sign-up (`method="CANCEL"`) takes the entries out again."""
+    if occurrences is None:
+        occurrences = signup_dates(signup, since=timezone.now())
+    title, components = entries(signup, request=request, method=method, occurrences=occurrences)
+    return build_feed(components, name=title, method=method, subscription=False)
+
+
+def subscribed_calendar(signup, *, request):
+    """(bytes, time of the last change) of the manage page's calendar link, which a calendar
+    app may subscribe to and fetch again every few hours: it follows what happens to the
+    booking (a date moved or cancelled, a place confirmed, the booking cancelled) like the
+    public feeds. An enrolled series keeps its dates of the last weeks there, as the feeds do
+    (an app deletes what a feed no longer holds), and the file is stamped with its last
+    change, so that it is the same bytes until something changes."""
+    method = "PUBLISH" if signup.is_active else "CANCEL"
+    occurrences = signup_dates(signup, since=timezone.now() - HISTORY)
+    title, components = entries(signup, request=request, method=method, occurrences=occurrences)
+    moments = [signup.updated_at, signup.event.last_published_at]
+    changed = max(filter(None, [*moments, *(o.updated_at for o in occurrences)]))
+    return build_feed(components, name=title, method=method, stamp=changed), changed
+
+
+def signup_dates(signup, *, since):
+    """The booked date, or the dates of an enrolled series that end after `since`."""
+    if signup.occurrence_id:
+        return [signup.occurrence]
+    dates = Occurrence.objects.filter(event=signup.event_id, end__gte=since)
+    return list(dates.select_related(*PLACE_RELATIONS).order_by("start"))
+
+
+def entries(signup, *, request, method, occurrences):
+    """(calendar name, VEVENTs) of these dates of one sign-up."""
     event = signup.event
-    if occurrences is None and signup.occurrence_id:
-        occurrences = [signup.occurrence]
-    elif occurrences is None:
-        occurrences = (
-            Occurrence.objects.filter(event=event)
-            .upcoming()
-            .select_related(*PLACE_RELATIONS)
-            .order_by("start")
-        )
     has_place = signup.has_place
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     url = request.build_absolute_uri(event.url) if request is not None else base + event.url
@@ -68,4 +93,4 @@ def signup_calendar(signup, *, request=None, method="PUBLISH", occurrences=None)
                 sequence=occurrence.sequence + offset,
             )
         )
-    return build_feed(components, name=title, method=method, subscription=False)
+    return title, components

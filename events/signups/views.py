@@ -7,7 +7,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import translation
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, set_response_etag
+from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
@@ -15,7 +16,7 @@ from django_ratelimit.core import is_ratelimited
 from ..schedule.models import Occurrence
 from ..schedule.places import place_of, shows_address, shows_join_link
 from . import notifications, places, services
-from .calendar import signup_calendar
+from .calendar import subscribed_calendar
 from .forms import BookingForm, EnrolmentForm, LostLinksForm, MaybeForm, PartySizeForm
 from .links import manage_path
 from .models import JoinMode, SignUp
@@ -279,11 +280,17 @@ def manage_calendar(request, token):
     signup = SignUp.objects.with_token(token).select_related("event", "occurrence").first()
     if signup is None:
         return _not_found(request)
-    method = "PUBLISH" if signup.is_active else "CANCEL"
-    body = signup_calendar(signup, request=request, method=method)
+    body, changed = subscribed_calendar(signup, request=request)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="ibasho.ics"'
-    return _private(response)
+    # A calendar app subscribed to it asks every few hours: the same bytes keep their ETag, so
+    # it is answered 304 until something changes. Private: no shared cache keeps it, and a
+    # browser asks again each time (no-cache) rather than showing an old copy.
+    set_response_etag(response)
+    response["Last-Modified"] = http_date(changed.timestamp())
+    response["Cache-Control"] = "private, no-cache"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def lost_links(request):
