@@ -65,7 +65,7 @@ def test_the_steps_name_the_menus_of_each_calendar_app_in_japanese(client, hidam
 
 
 def test_the_english_page_gives_the_same_steps_in_english(client, hidamari, en_locale):
-    space, event = hidamari
+    space, _event = hidamari
     english = in_english(space, en_locale)
     english.title = "Hidamari"
     english.save_revision().publish()
