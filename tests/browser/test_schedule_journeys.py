@@ -242,3 +242,37 @@ def test_no_horizontal_scrolling_of_the_schedule_at_320px(demo_site, new_page):
             f"{path} scrolls sideways at 320px: {scroll_width}px wide in {inner_width}px; "
             f"sticking out: {page.evaluate(WIDE_ELEMENTS)}"
         )
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_from_a_space_to_its_calendar_page_and_the_address_to_paste(
+    demo_site, new_page, browser_log, assert_no_axe_violations, language
+):
+    """A parent who wants the dates in a phone's calendar: from the space's page to the
+    feed's own page, with the steps for their app and the address to copy, at 320 px."""
+    page = new_page(**SMALL_SCREEN)
+    space = demo_page(SpacePage, DEMO_SPACE, language)
+    page.goto(demo_site + path_of(space.url))
+    step_by_step = page.locator("a[href*='/events/calendar/?space=']")
+    with page.expect_navigation():
+        step_by_step.click()
+    assert path_of(page.url).endswith("/events/calendar/")
+    assert page.locator("html").get_attribute("lang") == language
+    heading = page.locator("h1").inner_text()
+    assert space.title in heading
+    address = page.locator("#feed-address")
+    # Long-pressing or selecting the address takes all of it, as the apps need it.
+    address.select_text()
+    selected = page.evaluate(
+        "() => window.getSelection().toString() || document.activeElement.value"
+    )
+    assert selected.endswith(f"/events/feed.ics?space={DEMO_SPACE}")
+    feed = page.request.get(address.input_value())
+    assert feed.ok and feed.headers["content-type"] == "text/calendar; charset=utf-8"
+    scroll_width, inner_width = page.evaluate(
+        "[document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert scroll_width <= inner_width, page.evaluate(WIDE_ELEMENTS)
+    assert_no_axe_violations(page)
+    assert browser_log.requests_elsewhere(demo_site) == []
+    assert browser_log.console_errors == []
