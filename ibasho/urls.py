@@ -27,6 +27,11 @@ urlpatterns += i18n_patterns(
     # Before Wagtail's pages, whose URLs all end in a slash.
     path("events/feed.ics", events_views.feed, name="events-feed"),
     path("events/calendar/", events_views.calendar_page, name="events-calendar"),
+    path(
+        "events/dates/<int:occurrence_id>.ics",
+        events_views.date_calendar,
+        name="events-date-calendar",
+    ),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -108,7 +108,7 @@ def test_every_page_with_a_feed_links_its_own_calendar_page(client, hidamari):
     space, event = hidamari
     for url, expected in [
         (space.url, "/events/calendar/?space=hidamari"),
-        (event.url, "/events/calendar/?space=hidamari"),
+        (event.url, f"/events/calendar/?event={event.slug}"),
         ("/events/?kind=drop_in", "/events/calendar/?kind=drop_in"),
         ("/events/", "/events/calendar/"),
     ]:

@@ -366,7 +366,7 @@ def test_pages_that_list_dates_link_their_feed(client, schedule):
     drop_in, _family = schedule
     for url, feed in [
         ("/events/?kind=drop_in", "/events/feed.ics?kind=drop_in"),
-        (drop_in.url, "/events/feed.ics?space=hidamari"),
+        (drop_in.url, f"/events/feed.ics?event={drop_in.slug}"),
         (drop_in.space.url, "/events/feed.ics?space=hidamari"),
     ]:
         page = BeautifulSoup(client.get(url).content, "html.parser")
@@ -557,3 +557,48 @@ def test_each_feed_is_named_for_what_it_holds_in_its_own_language(
     assert calendar_name(client, prefix="/en", query="?space=hidamari") == "Hidamari dates"
     assert calendar_name(client, prefix="/en", query="?kind=family_group") == "Family group dates"
     assert calendar_name(client, prefix="/en", query="?discreet=1") == "Gatherings"
+
+
+def test_an_event_page_offers_its_own_feed_not_the_whole_spaces(client, schedule, make_event):
+    drop_in, _family = schedule
+    make_event(
+        title="ひだまりの読書会", space=drop_in.space, rules=[weekly(D(2026, 12, 2), ["WE"])]
+    )
+    page = BeautifulSoup(client.get(drop_in.url).content, "html.parser")
+    feed = page.find("link", rel="alternate", type="text/calendar")["href"]
+    assert feed == f"/events/feed.ics?event={drop_in.slug}"
+    titles = {str(e["SUMMARY"]) for e in vevents(get_feed(client, feed.split("feed.ics")[1]))}
+    assert titles == {drop_in.title}
+    # The listing takes the same filter; one it does not know is a kind 400 on both.
+    listing = BeautifulSoup(client.get(f"/events/?event={drop_in.slug}").content, "html.parser")
+    assert {a.get_text(strip=True) for a in listing.select("a.occurrence__title")} == {
+        drop_in.title
+    }
+    assert client.get("/events/feed.ics?event=nothing-like-it").status_code == 400
+    assert client.get("/events/?event=nothing-like-it").status_code == 400
+
+
+def test_one_date_can_be_added_to_a_calendar_before_signing_up(client, schedule):
+    _drop_in, family = schedule
+    page = BeautifulSoup(client.get(family.url).content, "html.parser")
+    saturday = Occurrence.objects.get(event=family, start=at(2026, 12, 12, 13))
+    link = page.find("a", href=f"/events/dates/{saturday.pk}.ics")
+    assert "12月12日" in link.get_text()  # which date, for a screen reader too
+    response = client.get(link["href"])
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    calendar = Calendar.from_ical(response.content)
+    assert calendar["METHOD"] == "PUBLISH" and "REFRESH-INTERVAL" not in calendar
+    [entry] = calendar.walk("VEVENT")
+    # The same entry as in the feeds: importing it and subscribing later makes no double.
+    key = (str(entry["UID"]), entry["RECURRENCE-ID"].dt)
+    assert key in expand(get_feed(client))
+    assert entry["DTSTART"].dt == saturday.start and str(entry["SUMMARY"]) == "家族会"
+    # 北のへや keeps its address for people who signed up: the file says only where, roughly.
+    assert str(entry["LOCATION"]).startswith("北のへや")
+    # A cancelled date offers no file; one that is not public is not found.
+    changes.cancel_occurrence(occurrence=saturday, message="お休みです")
+    page = BeautifulSoup(client.get(family.url).content, "html.parser")
+    assert not page.find("a", href=f"/events/dates/{saturday.pk}.ics")
+    family.unpublish()
+    assert client.get(f"/events/dates/{saturday.pk}.ics").status_code == 404
+    assert client.get("/events/dates/999999.ics").status_code == 404

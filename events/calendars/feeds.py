@@ -338,6 +338,20 @@ def components(feed, *, discreet, url_for):
     return out, max(changes, default=None)
 
 
+def one_date(occurrence, *, event, space, url):
+    """One date as a file to import ("add this date to my calendar", before any sign-up): the
+    same calendar entry as in the feeds and in a booking's file (UID and RECURRENCE-ID, see
+    ical.occurrence_identity), with what anyone may know of it. `event` and `space` are the
+    pages in the reader's language. Bytes."""
+    fields = describe(
+        event, space, False, start=occurrence.start, message=occurrence.display_message, url=url
+    )
+    component = ical.occurrence_component(occurrence, **fields)
+    return ical.build_feed(
+        [component], name=event.title, stamp=occurrence.updated_at, subscription=False
+    )
+
+
 def parse_stamps(text):
     return [
         dt.datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)

@@ -210,7 +210,8 @@ def event_context(request, *, event, limit=12):
         occurrence.open_for_signup = occurrence.signups_closed(now) is None
         occurrence.places_left = left[occurrence.pk]
     source = event.source
-    filters = {"space": source.space.slug} if source.space_id else {}
+    # This event's own dates, not the whole space's.
+    filters = {"event": source.slug}
     return {
         "feed_url": feed_url(filters),
         "calendar_page_url": calendar_page_url(filters),

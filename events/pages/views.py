@@ -15,7 +15,10 @@ from wagtail.models import Site
 
 from ..calendars import feeds, ical
 from ..schedule.forms import EventFilterForm
+from ..schedule.i18n import pages_in_current_language
 from ..schedule.listing import filter_query
+from ..schedule.models import Occurrence
+from ..schedule.places import PLACE_RELATIONS, place_of
 from .models import EventIndexPage
 
 BAD_FEED = gettext_lazy(
@@ -51,6 +54,31 @@ def events_index(request):
     if index_page is None:
         raise Http404
     return index_page
+
+
+@require_safe
+def date_calendar(request, occurrence_id):
+    """`/events/dates/<id>.ics`: one date to add to a calendar from an event page, before (or
+    without) signing up. A date that is not public gets the same 404 as one that never was."""
+    occurrence = (
+        Occurrence.objects.live()
+        .filter(pk=occurrence_id)
+        .select_related("event", *PLACE_RELATIONS)
+        .first()
+    )
+    if occurrence is None:
+        raise Http404
+    space = place_of(occurrence)
+    event = pages_in_current_language([occurrence.event])[occurrence.event_id]
+    if space is not None:
+        space = pages_in_current_language([space])[space.pk]
+    body = feeds.one_date(
+        occurrence, event=event, space=space, url=request.build_absolute_uri(event.url)
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="ibasho.ics"'
+    set_response_etag(response)
+    return response
 
 
 @require_safe

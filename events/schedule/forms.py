@@ -4,9 +4,10 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import Audience, EventKind
+from .models import Audience, EventKind, Occurrence
 
 # What areas and organisations there are is the spaces app's knowledge: it gives the filter
 # form its choices at start-up (spaces.apps), so that the schedule never reads its models.
@@ -30,6 +31,18 @@ def organisation_choices():
 
 def space_choices():
     return _place_choices["space"]()
+
+
+def event_choices():
+    """Live event pages by slug (which their translations share), named in the reader's
+    language where they have been translated into it: for one event's own feed."""
+    event_pages = Occurrence._meta.get_field("event").related_model
+    named = {}
+    rows = event_pages.objects.live().values_list("slug", "title", "locale__language_code")
+    for slug, title, language in rows:
+        if language == get_language() or slug not in named:
+            named[slug] = title
+    return list(named.items())
 
 
 class ReadsEveryValue:
@@ -74,7 +87,7 @@ class EventFilterForm(forms.Form):
     means any of them (`?area=minato&area=kita`); `date` and `view` take one value."""
 
     # The fields that narrow what is listed; `date` and `view` only choose the days shown.
-    filter_fields = ("kind", "audience", "area", "organisation", "space")
+    filter_fields = ("kind", "audience", "area", "organisation", "space", "event")
     single_fields = ("date", "view")
 
     kind = AnyOfField(
@@ -86,6 +99,7 @@ class EventFilterForm(forms.Form):
     area = AnyOfField(label=_("area"), required=False)
     organisation = AnyOfField(label=_("run by"), required=False)
     space = AnyOfField(label=_("space"), required=False, widget=SeveralHidden)
+    event = AnyOfField(label=_("event"), required=False, widget=SeveralHidden)
     date = forms.DateField(
         label=_("from"),
         required=False,
@@ -104,6 +118,7 @@ class EventFilterForm(forms.Form):
             *organisation_choices(),
         ]
         self.fields["space"].choices = space_choices
+        self.fields["event"].choices = event_choices
 
     def chosen_labels(self):
         """What a valid form's filters choose, by name in the reader's language ("ひだまり",

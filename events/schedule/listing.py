@@ -101,6 +101,9 @@ def filter_q(data, *, event="event__", space="space__"):
     if spaces := any_of("space"):
         # Translations keep the slug of the page they were made from.
         q &= Q(**{f"{space}slug__in": spaces})
+    if events := any_of("event"):
+        # One event's own dates (its translations share its slug).
+        q &= Q(**{f"{event}slug__in": events})
     if organisations := any_of("organisation"):
         q &= Q(**{f"{space}organisation__in": organisations})
     return q

@@ -3,6 +3,7 @@ finds a drop-in space open today from the home page and reads what will happen t
 the list of dates without JavaScript, and reads it all on a small screen."""
 
 import datetime as dt
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -276,3 +277,38 @@ def test_from_a_space_to_its_calendar_page_and_the_address_to_paste(
     assert_no_axe_violations(page)
     assert browser_log.requests_elsewhere(demo_site) == []
     assert browser_log.console_errors == []
+
+
+def test_add_one_date_to_a_calendar_from_the_event_page_without_javascript(
+    demo_site, new_page, browser_log
+):
+    """Someone not ready to sign up keeps one date: keyboard only, no script, 320 px."""
+    from icalendar import Calendar
+
+    page = new_page(java_script_enabled=False, accept_downloads=True, **SMALL_SCREEN)
+    event = demo_page(EventPage, DEMO_SPACE_EVENT)
+    page.goto(demo_site + path_of(event.url))
+    link = page.locator("a.occurrence__ics").first
+    assert link.is_visible()
+    box = link.bounding_box()
+    assert box["height"] >= 24, box  # SC 2.5.8: a target a finger can hit
+    label = link.inner_text()
+    target = link.get_attribute("href")
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        # A locator, not page.evaluate: the page's own scripts are off.
+        focused = page.locator(":focus")
+        if focused.count() and focused.get_attribute("href") == target:
+            break
+    else:
+        pytest.fail(f"Tab never reached {target}")
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    calendar = Calendar.from_ical(Path(download.value.path()).read_bytes())
+    [entry] = calendar.walk("VEVENT")
+    start = timezone.localtime(entry["DTSTART"].dt, site_zone())
+    # The date the link named is the date in the file.
+    assert start.strftime("%H:%M") in label and f"{start.month}月{start.day}日" in label
+    assert str(entry["SUMMARY"]) == event.title
+    # (axe-core needs the page's scripts; the event page's own axe check runs with them.)
+    assert browser_log.requests_elsewhere(demo_site) == []
