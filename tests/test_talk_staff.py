@@ -197,3 +197,16 @@ def test_the_inbox_is_for_staff_only(client, django_user_model, talk_settings):
         response = client.get(url)
         assert response.status_code in (302, 403)
         assert SECRET_TEXT not in response.content.decode()
+
+
+def test_staff_search_the_text_they_can_read(client, staff, talk_settings):
+    from talk import services
+
+    start(client, "居場所ひだまりについて聞きたい")
+    start(client, "家族のことで相談です")
+    first, second = Conversation.objects.order_by("pk")
+    services.add_note(conversation=second, body="折り返し電話を希望", user=None)
+    found = text(staff.get("/admin/talk/", {"show": "unassigned", "q": "ひだまり"}))
+    assert f"#{first.pk}" in found and f"#{second.pk}" not in found
+    by_note = text(staff.get("/admin/talk/", {"show": "unassigned", "q": "折り返し"}))
+    assert f"#{second.pk}" in by_note and f"#{first.pk}" not in by_note
