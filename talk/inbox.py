@@ -13,7 +13,7 @@ from wagtail.models import Site
 
 from . import services
 from .forms import free_text
-from .models import MAX_MESSAGE_LENGTH, CannedReply, Conversation, fold
+from .models import MAX_MESSAGE_LENGTH, CannedReply, Conversation, MonthlyCount, fold
 
 FILTERS = {
     "unassigned": (_("Unassigned"), lambda qs, user: qs.unassigned()),
@@ -60,8 +60,19 @@ def inbox(request):
     return TemplateResponse(
         request,
         "talk/admin/inbox.html",
-        {"tabs": tabs, "show": show, "conversations": conversations, "query": query},
+        {
+            "tabs": tabs,
+            "show": show,
+            "conversations": conversations,
+            "query": query,
+            "counts": monthly_counts(),
+        },
     )
+
+
+def monthly_counts(months=12):
+    """The last months' counts (what outlives erasure), one row per month and pair."""
+    return list(MonthlyCount.objects.order_by("-month", "writer", "wish")[: months * 16])
 
 
 SEARCH_LIMIT = 200

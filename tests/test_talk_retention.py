@@ -82,3 +82,15 @@ def test_mail_still_waiting_for_an_erased_conversation_goes_nowhere(django_user_
     services.erase(conversation=conversation)
     waiting.refresh_from_db()
     assert waiting.status == MessageStatus.CANCELLED
+
+
+def test_staff_read_the_monthly_counts_in_the_inbox(client, django_user_model):
+    staff = django_user_model.objects.create_superuser(email="staff@example.org", password="x")
+    with time_machine.travel(dt.datetime(2026, 11, 3, 10, tzinfo=JST), tick=False):
+        conversation = new_conversation("a", writer="family", wish="place", body="秘密の中身")
+    services.erase(conversation=conversation)
+    client.force_login(staff)
+    page = client.get("/admin/talk/").content.decode()
+    assert "2026-11" in page and "秘密の中身" not in page
+    row = next(line for line in page.splitlines() if "2026-11" in line)
+    assert "家族" in row and "居場所や集まりについて聞きたい" in row and "<td>1</td>" in row
