@@ -21,6 +21,8 @@ SECRETS = (
     # A manage link, /my/<token>/ or /en/my/<token>/calendar.ics: anyone holding it can open
     # and cancel someone's booking.
     re.compile(r"(/my/)[^/\s?#\"'<>]+"),
+    # A conversation's private page, /talk/c/<token>/: it opens someone's messages.
+    re.compile(r"(/talk/c/)[^/\s?#\"'<>]+"),
     # allauth's password-reset link.
     re.compile(r"(/reset/key/)[^/\s?#\"'<>]+"),
     # A secret carried as a query parameter.

@@ -24,6 +24,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("my/", include("events.signups.urls")),
+    path("talk/", include("talk.urls")),
     # Before Wagtail's pages, whose URLs all end in a slash.
     path("events/feed.ics", events_views.feed, name="events-feed"),
     path("events/calendar/", events_views.calendar_page, name="events-calendar"),

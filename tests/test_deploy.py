@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "ibasho.example.org",
     "DATABASE_URL": "postgres://ibasho@127.0.0.1:5432/ibasho",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "IBASHO_TALK_KEYS": "0cYVT3_SXVl3oWmXbLgK2QrHZ_rkGaEcR9dO1cMdAWY=",
 }
 
 

@@ -20,6 +20,8 @@ PUBLIC_PAGES = [
     "/en/",
     "/en/learn/",
     "/en/learn/for-neighbours/",
+    "/talk/",
+    "/en/talk/",
     MISSING_PAGE,
 ]
 

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "spaces",
     "events",
     "peers",
+    "talk",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -275,6 +276,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.tasks.clear_expired_manage_tokens",
         "schedule": crontab(hour=4, minute=40),
     },
+    "erase-closed-conversations": {
+        "task": "talk.tasks.erase_closed_conversations",
+        "schedule": crontab(hour=4, minute=50),
+    },
     "record-heartbeat": {
         "task": "ibasho.tasks.record_heartbeat",
         "schedule": float(os.environ.get("IBASHO_HEARTBEAT_SECONDS", "60")),
@@ -439,3 +444,27 @@ IBASHO_PAGE_CACHE_SECONDS = int(os.environ.get("IBASHO_PAGE_CACHE_SECONDS", "600
 IBASHO_PAGE_CACHE_MEMORY_BYTES = int(
     os.environ.get("IBASHO_PAGE_CACHE_MEMORY_BYTES", str(32 * 1024 * 1024))
 )
+
+# --- Writing to us (talk) ----------------------------------------------------------------------
+# Fernet keys that encrypt conversations at rest, comma-separated: the first encrypts, all
+# decrypt (put a new key first to rotate, then run `manage.py rotate_talk_keys`). Production
+# refuses to start without them; development and tests derive one from SECRET_KEY.
+IBASHO_TALK_KEYS = [
+    k.strip() for k in os.environ.get("IBASHO_TALK_KEYS", "").split(",") if k.strip()
+]
+# Conversations closed for this many days are erased; the monthly counts stay.
+IBASHO_TALK_RETENTION_DAYS = int(os.environ.get("IBASHO_TALK_RETENTION_DAYS", "90"))
+# Messages sent per IP address and in all, and wrong passphrases per IP address and in all.
+IBASHO_TALK_RATE_PER_IP = os.environ.get("IBASHO_TALK_RATE_PER_IP", "10/h")
+IBASHO_TALK_RATE_OVERALL = os.environ.get("IBASHO_TALK_RATE_OVERALL", "300/h")
+IBASHO_TALK_PASSPHRASE_RATE_PER_IP = os.environ.get("IBASHO_TALK_PASSPHRASE_RATE_PER_IP", "10/h")
+IBASHO_TALK_PASSPHRASE_RATE_OVERALL = os.environ.get("IBASHO_TALK_PASSPHRASE_RATE_OVERALL", "500/h")
+
+
+def development_talk_key(secret_key):
+    """A Fernet key derived from SECRET_KEY: for development and tests only."""
+    import base64
+    import hashlib
+
+    digest = hashlib.sha256(b"ibasho-talk-development:" + secret_key.encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()

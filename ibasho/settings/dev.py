@@ -8,3 +8,5 @@ ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # Only development settings may create the demo accounts with their published password.
 IBASHO_DEMO_ACCOUNTS = True
+# Conversations are encrypted with a key derived from SECRET_KEY unless IBASHO_TALK_KEYS is set.
+IBASHO_TALK_KEYS = IBASHO_TALK_KEYS or [development_talk_key(SECRET_KEY)]

@@ -17,6 +17,7 @@ SECRET_KEY = _require("SECRET_KEY")
 ALLOWED_HOSTS = [h.strip() for h in _require("ALLOWED_HOSTS").split(",") if h.strip()]
 _require("DATABASE_URL")
 _require("REDIS_URL")
+IBASHO_TALK_KEYS = [k.strip() for k in _require("IBASHO_TALK_KEYS").split(",") if k.strip()]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]

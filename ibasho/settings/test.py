@@ -20,3 +20,5 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 # Tasks queued after a commit (the outbox's fast path) run in the test process, not through a
 # broker; the tests that are about the broker or a real worker say so.
 CELERY_TASK_ALWAYS_EAGER = True
+# Conversations are encrypted with a key derived from SECRET_KEY unless IBASHO_TALK_KEYS is set.
+IBASHO_TALK_KEYS = IBASHO_TALK_KEYS or [development_talk_key(SECRET_KEY)]
