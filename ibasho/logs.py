@@ -21,6 +21,8 @@ SECRETS = (
     # A manage link, /my/<token>/ or /en/my/<token>/calendar.ics: anyone holding it can open
     # and cancel someone's booking.
     re.compile(r"(/my/)[^/\s?#\"'<>]+"),
+    # A peer supporter's invitation link, /peers/invitation/<token>/.
+    re.compile(r"(/peers/invitation/)[^/\s?#\"'<>]+"),
     # allauth's password-reset link.
     re.compile(r"(/reset/key/)[^/\s?#\"'<>]+"),
     # A secret carried as a query parameter.

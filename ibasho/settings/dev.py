@@ -8,3 +8,5 @@ ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # Only development settings may create the demo accounts with their published password.
 IBASHO_DEMO_ACCOUNTS = True
+# Security keys on http://127.0.0.1 (browsers treat the loopback address as secure anyway).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
