@@ -76,9 +76,9 @@ def withdraw_invitation(*, invitation_id, now=None) -> Invitation:
     if invitation.state(now) == InvitationState.ACCEPTED:
         raise InvitationError("not_open")
     if not invitation.withdrawn_at:
+        # The hash stays, so the link finds a withdrawn invitation and says so.
         invitation.withdrawn_at = now
-        invitation.token_hash = ""
-        invitation.save(update_fields=["withdrawn_at", "token_hash"])
+        invitation.save(update_fields=["withdrawn_at"])
     return invitation
 
 
@@ -116,6 +116,5 @@ def accept_invitation(*, token, password, display_name="", now=None):
     )
     invitation.accepted_at = now
     invitation.user = user
-    invitation.token_hash = ""
-    invitation.save(update_fields=["accepted_at", "user", "token_hash"])
+    invitation.save(update_fields=["accepted_at", "user"])
     return user

@@ -189,6 +189,9 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 # recovery codes. Staff must have one (accounts.middleware); peer supporters may add one. A wrong
 # code counts against ACCOUNT_RATE_LIMITS["login_failed"], per account.
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+# Accounts are made by staff or by an invitation sent to the address, never by sign-up, so an
+# address without allauth's "verified" mark is still the owner's.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_TOTP_ISSUER = os.environ.get("IBASHO_MFA_ISSUER", "Ibasho")
 # How long a peer supporter's invitation link stays valid (peers.invitations).
 IBASHO_INVITATION_DAYS = int(os.environ.get("IBASHO_INVITATION_DAYS", "7"))
