@@ -6,9 +6,9 @@ out everywhere at once."""
 import re
 
 import pytest
-from bs4 import BeautifulSoup
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from bs4 import BeautifulSoup
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client

@@ -4,6 +4,8 @@
 client in, and passes the second factor through allauth's own page with a code computed from
 the secret, as the app on a phone would. The session is then what a real staff login makes."""
 
+import re
+
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.mfa.utils import decrypt
@@ -22,8 +24,11 @@ def give_totp(user):
 
 
 def pass_second_factor(client, secret, *, next_url="/admin/"):
+    page = client.get("/accounts/2fa/reauthenticate/")
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
     response = client.post(
-        "/accounts/2fa/reauthenticate/", {"code": totp_code(secret), "next": next_url}
+        "/accounts/2fa/reauthenticate/",
+        {"code": totp_code(secret), "next": next_url, "csrfmiddlewaretoken": csrf.group(1)},
     )
     assert response.status_code == 302, "the second factor was refused"
     return response
