@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -56,6 +57,10 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        # No session cookie, nobody signed in: the session is left untouched, so an anonymous
+        # page stays cacheable (reading request.user would mark it as varying by cookie).
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not needs_second_factor(user):
             return None

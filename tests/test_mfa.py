@@ -57,7 +57,9 @@ def test_an_admin_user_who_is_not_staff_needs_one_too(client, django_user_model)
     assert client.get("/admin/")["Location"] == "/accounts/2fa/"
 
 
-@pytest.mark.django_db(transaction=True)  # allauth tells of the new factor after the commit
+# allauth tells of the new factor after the commit; the serialized rollback puts back what the
+# flush removes, as the other transactional tests need.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_setting_up_an_authenticator_app_opens_the_admin(client, staff_user):
     sign_in(client, "staff@example.org")
     # Adding a factor asks for the password again (allauth's reauthentication), as it should.
@@ -269,3 +271,16 @@ def test_deactivating_an_account_ends_its_sessions_at_once(client, peer, staff_u
     stolen.cookies["sessionid"] = old_cookie
     assert stolen.get("/accounts/email/").status_code == 302
     assert other_browser.get("/accounts/email/").status_code == 302
+
+
+def test_a_security_key_can_be_the_second_factor_instead(client, staff_user):
+    sign_in(client, "staff@example.org")
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    page = client.get("/accounts/2fa/webauthn/add/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'id="mfa_webauthn_add"' in body and "mfa/js/webauthn.js" in body
+    # The browser is allowed to offer keys and passkeys to this site (and no other).
+    policy = page["Permissions-Policy"]
+    assert "publickey-credentials-create=(self)" in policy
+    assert "publickey-credentials-get=(self)" in policy
