@@ -9,8 +9,10 @@ from urllib.parse import urlencode
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
+from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 # Pages a staff member must still reach before a second factor is in place.
 OPEN_PAGES = {
@@ -29,6 +31,10 @@ OPEN_PAGES = {
     "mfa_signup_webauthn",
     "set_language",
 }
+SET_ONE_UP = _(
+    "Staff accounts need a second factor before anything else: set up an authenticator app or "
+    "a security key here. It takes a minute."
+)
 # The kinds that count as a second factor (recovery codes only stand in for one).
 FACTORS = ["totp", "webauthn"]
 
@@ -70,6 +76,7 @@ class SecondFactorMiddleware:
         if passed_second_factor(request):
             return None
         if not is_mfa_enabled(user, FACTORS):
+            messages.info(request, SET_ONE_UP)
             return redirect("mfa_index")
         query = urlencode({"next": request.get_full_path()})
         return redirect(f"{reverse('mfa_reauthenticate')}?{query}")

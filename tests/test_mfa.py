@@ -44,6 +44,7 @@ def test_staff_without_a_second_factor_is_taken_to_set_one_up(client, staff_user
         assert response["Location"] == "/accounts/2fa/", url
     setup = client.get("/accounts/2fa/")
     assert setup.status_code == 200
+    assert "2つ目の認証が必要です" in setup.content.decode()  # says why
 
 
 def test_an_admin_user_who_is_not_staff_needs_one_too(client, django_user_model):
