@@ -23,6 +23,8 @@ SECRETS = (
     re.compile(r"(/my/)[^/\s?#\"'<>]+"),
     # A conversation's private page, /talk/c/<token>/: it opens someone's messages.
     re.compile(r"(/talk/c/)[^/\s?#\"'<>]+"),
+    # A peer supporter's invitation link, /peers/invitation/<token>/.
+    re.compile(r"(/peers/invitation/)[^/\s?#\"'<>]+"),
     # allauth's password-reset link.
     re.compile(r"(/reset/key/)[^/\s?#\"'<>]+"),
     # A secret carried as a query parameter.

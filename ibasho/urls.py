@@ -2,17 +2,24 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from events.pages import views as events_views
+from peers import views as peers_views
 
 from . import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("healthz/live", views.liveness, name="liveness"),
+    # Wagtail's sign-in is allauth's, which asks for the second factor staff must have.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]
@@ -25,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("my/", include("events.signups.urls")),
     path("talk/", include("talk.urls")),
+    path("peers/invitation/<str:token>/", peers_views.accept_invitation, name="peers_invitation"),
     # Before Wagtail's pages, whose URLs all end in a slash.
     path("events/feed.ics", events_views.feed, name="events-feed"),
     path("events/calendar/", events_views.calendar_page, name="events-calendar"),

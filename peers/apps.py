@@ -6,3 +6,8 @@ class PeersConfig(AppConfig):
 
     name = "peers"
     verbose_name = "peer supporters"
+
+    def ready(self):
+        from . import notifications
+
+        notifications.register()  # the invitation e-mail, a kind of outbox message

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from events.changes.services import cancel_occurrence
 from events.models import CancelReason, ClosedDays, Occurrence
 from tests.support.dates import JST, weekly
+from tests.support.staff import sign_in_staff
 
 D = dt.date
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
@@ -19,7 +20,7 @@ NEW_YEAR = "年末年始のため、12月29日から1月3日までお休みし�
 @pytest.fixture
 def staff_client(client):
     staff = get_user_model().objects.create_superuser(email="staff@example.org", password="x")
-    client.force_login(staff)
+    sign_in_staff(client, staff)
     return client
 
 

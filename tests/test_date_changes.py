@@ -21,6 +21,7 @@ from events.signups.tokens import new_form_key
 from tests.support.dates import at, weekly
 from tests.support.mail import calendar_of
 from tests.support.pages import form_data
+from tests.support.staff import sign_in_staff
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -60,8 +61,8 @@ def feed_sequence(client, date, url="/events/feed.ics"):
 
 
 def staff_client(client):
-    client.force_login(
-        get_user_model().objects.create_superuser(email="staff@example.org", password="x")
+    sign_in_staff(
+        client, get_user_model().objects.create_superuser(email="staff@example.org", password="x")
     )
     return client
 

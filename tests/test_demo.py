@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 import shutil
 
 import pytest
@@ -13,6 +14,7 @@ from events.changes.services import japanese_holidays
 from ibasho.content import Table, first_date
 from ibasho.management.commands.load_demo import DEMO_CONTENT
 from ibasho.models import ArticlePage, ConsultationContact, HomePage
+from tests.support.totp import totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +190,30 @@ def test_a_broken_file_is_named_with_its_key_and_changes_nothing(content, name, 
 )
 def test_first_date_words(rule, today, first):
     assert first_date(Table(rule, "events.toml"), today, japanese_holidays) == first
+
+
+def test_demo_staff_can_pass_the_second_factor_with_what_is_printed(settings, client):
+    settings.IBASHO_DEMO_ACCOUNTS = True
+    output = load_demo()
+    secret = re.search(r"secret ([A-Z2-7]{32})\b", output).group(1)
+    assert f"otpauth://totp/staff%40example.org?secret={secret}" in output
+    codes = re.search(r"each works once\):\s+((?:\d{8} ?){10})", output).group(1).split()
+    assert len(codes) == 10
+    # Run again: the same secret and codes, nothing new made.
+    assert secret in load_demo()
+
+    login = {"login": "staff@example.org", "password": "ibasho-demo"}
+    assert client.post("/accounts/login/", login)["Location"] == "/accounts/2fa/authenticate/"
+    passed = client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
+    assert passed.status_code == 302
+    assert client.get("/admin/").status_code == 200
+    client.post("/accounts/logout/")
+    client.post("/accounts/login/", login)
+    assert client.post("/accounts/2fa/authenticate/", {"code": codes[0]}).status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_no_second_factor_is_printed_outside_development(settings):
+    settings.IBASHO_DEMO_ACCOUNTS = False
+    output = load_demo()
+    assert "otpauth://" not in output and "secret" not in output

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from events.models import EventPage, Occurrence
 from tests.support.dates import JST, at
 from tests.support.pages import form_data
+from tests.support.staff import sign_in_staff
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -23,8 +24,8 @@ def test_staff_add_a_weekly_event_in_the_admin_and_its_dates_are_listed(
     client, event_index, make_space
 ):
     space = make_space(title="ひだまり", slug="hidamari")
-    client.force_login(
-        get_user_model().objects.create_superuser(email="staff@example.org", password="x")
+    sign_in_staff(
+        client, get_user_model().objects.create_superuser(email="staff@example.org", password="x")
     )
     add_url = f"/admin/pages/add/events/eventpage/{event_index.pk}/"
     form = BeautifulSoup(client.get(add_url).content, "html.parser").find(

@@ -34,6 +34,7 @@ from events.signups import notifications, retention, services
 from events.signups.tokens import new_form_key
 from tests.support.dates import JST, at, weekly
 from tests.support.pages import book as book_on_the_page
+from tests.support.staff import sign_in_staff
 
 D = dt.date
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
@@ -397,8 +398,8 @@ def test_a_moved_date_moves_its_reminder(date, frozen_now):
 
 def test_staff_moving_a_date_in_the_admin_moves_its_reminder(client, date, django_user_model):
     book(date, wants_reminder=True)
-    client.force_login(
-        django_user_model.objects.create_superuser(email="staff@example.org", password="x")
+    sign_in_staff(
+        client, django_user_model.objects.create_superuser(email="staff@example.org", password="x")
     )
     form = {
         "status": "scheduled",
@@ -518,7 +519,7 @@ def test_no_link_outlives_an_erased_sign_up(date):
 @pytest.fixture
 def staff(client, django_user_model):
     user = django_user_model.objects.create_superuser(email="staff@example.org", password="x")
-    client.force_login(user)
+    sign_in_staff(client, user)
     return client
 
 
@@ -595,8 +596,8 @@ def test_retry_needs_the_csrf_token(date, django_user_model, failing_mail):
     book(date)
     delivery.send_due()
     client = Client(enforce_csrf_checks=True)
-    client.force_login(
-        django_user_model.objects.create_superuser(email="staff@example.org", password="x")
+    sign_in_staff(
+        client, django_user_model.objects.create_superuser(email="staff@example.org", password="x")
     )
     message = OutboxMessage.objects.get()
     assert client.post(f"/admin/outbox/{message.pk}/retry/").status_code == 403
@@ -613,7 +614,7 @@ def test_staff_without_the_permission_see_nothing(client, django_user_model, dat
     group = Group.objects.create(name="職員")
     group.permissions.add(Permission.objects.get(codename="access_admin"))
     user.groups.add(group)
-    client.force_login(user)
+    sign_in_staff(client, user)
     response = client.get("/admin/outbox/")
     # Wagtail answers a refusal in the admin with its home page and a message.
     assert (response.status_code, response["Location"]) == (302, "/admin/")

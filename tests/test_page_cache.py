@@ -16,6 +16,7 @@ from events.models import Occurrence
 from ibasho.page_cache import GENERATION_KEY
 from spaces.services import clear_live_status, set_live_status
 from tests.support.dates import at, weekly
+from tests.support.staff import sign_in_staff
 
 D = dt.date
 # Cached pages are dropped when a write commits: these tests commit for real.
@@ -136,7 +137,7 @@ def test_signed_in_people_get_fresh_pages_and_share_nothing(client, hidamari):
     staff = get_user_model().objects.create_superuser(email="staff@example.org", password="x")
     with time_machine.travel(at(2026, 12, 1, 14, 0), tick=False):
         get(client, space.url)  # stored for anonymous visitors
-        client.force_login(staff)
+        sign_in_staff(client, staff)
         queries, _ = get(client, space.url)
         assert queries > 0
 

@@ -14,6 +14,7 @@ from events.models import Absence, Occurrence, SignUp, SignUpSource, SignUpStatu
 from events.signups import services
 from events.signups.tokens import new_form_key
 from tests.support.dates import at, weekly
+from tests.support.staff import sign_in_staff
 
 D = dt.date
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
@@ -26,7 +27,7 @@ def superuser(django_user_model):
 
 @pytest.fixture
 def staff(client, superuser):
-    client.force_login(superuser)
+    sign_in_staff(client, superuser)
     return client
 
 
@@ -239,7 +240,7 @@ def test_staff_who_may_edit_events_see_the_list_and_the_counts(
     client, django_user_model, date, event_index
 ):
     book(date, "山田")
-    client.force_login(admin_user(django_user_model, "view_occurrence", pages=event_index))
+    sign_in_staff(client, admin_user(django_user_model, "view_occurrence", pages=event_index))
     assert day_url(date) in client.get("/admin/dates/").content.decode()
     assert "山田" in client.get(day_url(date)).content.decode()
     assert client.get("/admin/signups/attendance/").status_code == 200
@@ -249,7 +250,7 @@ def test_people_who_cannot_edit_events_see_nothing(client, django_user_model, da
     book(date, "山田")
     # May see the dates and edit other pages, but not events.
     learn = home_page.add_child(instance=Page(title="知る", slug="learn-only"))
-    client.force_login(admin_user(django_user_model, "view_occurrence", pages=learn))
+    sign_in_staff(client, admin_user(django_user_model, "view_occurrence", pages=learn))
     for url in (
         day_url(date),
         f"/admin/signups/date/{date.pk}/add-booking/",

@@ -12,6 +12,7 @@ from events.changes.services import cancel_occurrence
 from events.models import Occurrence
 from spaces.models import LiveStatus
 from tests.support.dates import JST, at, weekly
+from tests.support.staff import sign_in_staff
 
 D = dt.date
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
@@ -116,7 +117,7 @@ def test_home_page_shows_spaces_open_today(client, hidamari, home_page):
 def test_staff_set_a_live_status_in_two_clicks(client, hidamari):
     space, _event = hidamari
     staff = get_user_model().objects.create_superuser(email="staff@example.org", password="x")
-    client.force_login(staff)
+    sign_in_staff(client, staff)
     pages = client.get(f"/admin/pages/{space.get_parent().pk}/")
     status_url = f"/admin/spaces/{space.pk}/status/"
     assert status_url in pages.content.decode()  # click 1: the button in the page listing
@@ -139,8 +140,8 @@ def test_people_who_cannot_edit_cannot_set_a_status(client, hidamari):
 
 def test_staff_cancel_a_date_from_the_dates_admin(client, hidamari):
     _space, _event = hidamari
-    client.force_login(
-        get_user_model().objects.create_superuser(email="staff@example.org", password="x")
+    sign_in_staff(
+        client, get_user_model().objects.create_superuser(email="staff@example.org", password="x")
     )
     occurrence = Occurrence.objects.get(start=dt.datetime(2026, 12, 8, 13, tzinfo=JST))
     form = {

@@ -11,13 +11,14 @@ from events.models import Occurrence
 from events.signups import services
 from events.signups.tokens import new_form_key
 from tests.support.dates import weekly
+from tests.support.staff import sign_in_staff
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
 @pytest.fixture
 def staff(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser(email="s@example.org"))
+    sign_in_staff(client, django_user_model.objects.create_superuser(email="s@example.org"))
     return client
 
 

@@ -11,6 +11,7 @@ from events.models import Occurrence, SignUp
 from events.signups import services
 from tests.support.dates import weekly
 from tests.support.pages import form_of
+from tests.support.staff import sign_in_staff
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -101,7 +102,7 @@ def test_the_staff_sheet_calls_the_digits_and_shows_the_number_as_written(
 ):
     enrol(client, family_class, phone="（03）1234-5678")
     services.decide_enrolment(signup=SignUp.objects.get(), accept=True)
-    client.force_login(django_user_model.objects.create_superuser(email="s@example.org"))
+    sign_in_staff(client, django_user_model.objects.create_superuser(email="s@example.org"))
     date = Occurrence.objects.filter(event=family_class).first()
     link = page_of(client.get(f"/admin/signups/date/{date.pk}/")).find("a", href="tel:0312345678")
     assert link is not None and link.get_text() == "（03）1234-5678"

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "taggit",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -69,6 +70,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After allauth's: a staff member (or anyone who may use the Wagtail admin) reaches no page
+    # but the second-factor ones until the session has passed a second factor.
+    "accounts.middleware.SecondFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -167,6 +171,31 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 # Public sign-up stays closed; staff invite peer supporters (see accounts.adapter).
 IBASHO_OPEN_SIGNUP = os.environ.get("IBASHO_OPEN_SIGNUP", "") == "1"
+# allauth's limits, written out so they cannot be switched off by accident (counted in the
+# shared cache, per IP address and per address typed). Beyond them a kind 429 page.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/300s/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+}
+# Wagtail's own sign-in page is allauth's, so its second factor cannot be stepped around.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+# Passwords are allauth's business (reset, change): Wagtail's own forms for them are off.
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+# A second factor: an authenticator app (TOTP) or a security key or passkey (WebAuthn), with
+# recovery codes. Staff must have one (accounts.middleware); peer supporters may add one. A wrong
+# code counts against ACCOUNT_RATE_LIMITS["login_failed"], per account.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+# Accounts are made by staff or by an invitation sent to the address, never by sign-up, so an
+# address without allauth's "verified" mark is still the owner's.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+MFA_TOTP_ISSUER = os.environ.get("IBASHO_MFA_ISSUER", "Ibasho")
+# How long a peer supporter's invitation link stays valid (peers.invitations).
+IBASHO_INVITATION_DAYS = int(os.environ.get("IBASHO_INVITATION_DAYS", "7"))
 
 # --- Language and time -------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
@@ -299,8 +328,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Powerful browser features Ibasho never uses are switched off for every page and anything it
 # might embed, so a script that slipped in could not ask for them either (the header comes from
 # django-permissions-policy). Features the Wagtail admin uses (clipboard, fullscreen) are left
-# as the browser has them: same origin only. Sign-in keys (publickey-credentials-*) are off until
-# staff sign-in offers them.
+# as the browser has them: same origin only. Sign-in keys (publickey-credentials-*) are allowed
+# for this site alone: security keys and passkeys are a second factor (allauth.mfa).
 PERMISSIONS_POLICY = {
     feature: []
     for feature in [
@@ -325,8 +354,6 @@ PERMISSIONS_POLICY = {
         "payment",
         "private-state-token-issuance",
         "private-state-token-redemption",
-        "publickey-credentials-create",
-        "publickey-credentials-get",
         "screen-wake-lock",
         "serial",
         "shared-storage",
@@ -334,7 +361,7 @@ PERMISSIONS_POLICY = {
         "usb",
         "xr-spatial-tracking",
     ]
-}
+} | {"publickey-credentials-create": ["self"], "publickey-credentials-get": ["self"]}
 # Public pages run no inline script and load nothing from another host. The Wagtail admin is
 # exempt: it relies on inline scripts and styles and is behind a login.
 CONTENT_SECURITY_POLICY = {

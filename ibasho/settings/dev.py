@@ -10,3 +10,5 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 IBASHO_DEMO_ACCOUNTS = True
 # Conversations are encrypted with a key derived from SECRET_KEY unless IBASHO_TALK_KEYS is set.
 IBASHO_TALK_KEYS = IBASHO_TALK_KEYS or [development_talk_key(SECRET_KEY)]
+# Security keys on http://127.0.0.1 (browsers treat the loopback address as secure anyway).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

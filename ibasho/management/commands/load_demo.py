@@ -13,9 +13,9 @@ from django.utils import timezone, translation
 from wagtail.fields import StreamField
 from wagtail.models import Locale, Page, Site
 
-from events.changes.services import cancel_occurrence, japanese_holidays
-
 # Every project name the loader uses is imported here, and nowhere else.
+from accounts.factors import ensure_totp
+from events.changes.services import cancel_occurrence, japanese_holidays
 from events.models import (
     ClosedDays,
     EventIndexPage,
@@ -348,3 +348,17 @@ class Command(BaseCommand):
                 user.save()
             role = "staff" if is_staff else "peer supporter"
             self.stdout.write(f"  {email}  ({role})")
+            if is_staff:
+                self._second_factor(user)
+
+    def _second_factor(self, user):
+        """Staff must pass a second factor: the demo staff account has an authenticator-app
+        secret and recovery codes, printed so a newcomer can sign in (development only)."""
+        secret, url, codes = ensure_totp(user)
+        self.stdout.write(
+            "    second factor: add this secret to an authenticator app (or open the URL),\n"
+            f"    secret {secret}\n"
+            f"    {url}\n"
+            "    or type one of these recovery codes (each works once):\n"
+            f"    {' '.join(codes)}"
+        )
