@@ -10,6 +10,7 @@ from django.conf import settings
 from events.messages.models import MessageStatus, OutboxMessage
 from talk import services, tasks
 from talk.models import Conversation, Message, MonthlyCount, Note, TalkSettings
+from tests.support.staff import sign_in_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +90,7 @@ def test_staff_read_the_monthly_counts_in_the_inbox(client, django_user_model):
     with time_machine.travel(dt.datetime(2026, 11, 3, 10, tzinfo=JST), tick=False):
         conversation = new_conversation("a", writer="family", wish="place", body="秘密の中身")
     services.erase(conversation=conversation)
-    client.force_login(staff)
+    sign_in_staff(client, staff)
     page = client.get("/admin/talk/").content.decode()
     assert "2026-11" in page and "秘密の中身" not in page
     row = next(line for line in page.splitlines() if "2026-11" in line)

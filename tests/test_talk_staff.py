@@ -10,6 +10,7 @@ from wagtail.models import Site
 
 from events.messages.delivery import send_due
 from talk.models import CannedReply, Conversation, Message, TalkSettings
+from tests.support.staff import sign_in_staff
 from tests.support.talk import RETURN_URL, start, text
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def staff(superuser):
     from django.test import Client
 
     client = Client()
-    client.force_login(superuser)
+    sign_in_staff(client, superuser)  # with the second factor staff must pass
     return client
 
 
