@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from events.pages import views as events_views
 
 from . import views
+from .search import views as search_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -26,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("my/", include("events.signups.urls")),
     # Before Wagtail's pages, whose URLs all end in a slash.
     path("events/feed.ics", events_views.feed, name="events-feed"),
+    path("search/", search_views.search, name="search"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
