@@ -87,6 +87,14 @@ def test_a_hidden_address_is_not_searchable(client, demo):
     assert space.url in result_urls(client, "みなと町")
 
 
+def test_a_page_is_found_by_what_it_says_once_published(client, demo):
+    space = SpacePage.objects.get(slug="hidamari", locale__language_code="ja")
+    assert space.url not in result_urls(client, "フクロウ")
+    space.summary += "ふくろうの置物があります。"
+    space.save_revision().publish()
+    assert space.url in result_urls(client, "フクロウ")
+
+
 # --- What a result shows ---------------------------------------------------------------------
 
 
