@@ -1,5 +1,5 @@
 """Japanese search: character bigrams (what the site uses) next to a morphological analyser,
-on the demo content and the labelled queries of the tests (tests/search_cases.py).
+on the demo content and the labelled queries of the tests (tests/support/search_cases.py).
 
     python -m bench.search            (loads the demo into a scratch SQLite database)
 
@@ -166,7 +166,7 @@ def time_backend(cases):
 
 def main():
     setup()
-    from tests.search_cases import ENGLISH, JAPANESE
+    from tests.support.search_cases import ENGLISH, JAPANESE
 
     docs = corpus("ja")
     print(f"{len(docs)} Japanese pages, {len(JAPANESE)} labelled queries")

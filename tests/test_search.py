@@ -16,17 +16,10 @@ from wagtail.models import Page
 from ibasho.logs import redact
 from ibasho.search.text import fold, query_tokens, tokens
 from spaces.pages import SpacePage
-from tests.search_cases import ENGLISH, JAPANESE
 from tests.support.dates import at
+from tests.support.search_cases import ENGLISH, JAPANESE, result_urls
 
 pytestmark = pytest.mark.django_db
-
-
-def result_urls(client, query, prefix=""):
-    response = client.get(f"{prefix}/search/", {"q": query})
-    assert response.status_code == 200
-    soup = BeautifulSoup(response.content, "html.parser")
-    return [a["href"] for a in soup.select(".search-results h2 a")]
 
 
 def page_text(response):

@@ -6,8 +6,7 @@ from django.db import connection
 from wagtail.search.backends import get_search_backend
 
 from ibasho.search.postgres import PostgresSearchBackend
-from tests.search_cases import ENGLISH, JAPANESE
-from tests.test_search import result_urls
+from tests.support.search_cases import ENGLISH, JAPANESE, result_urls
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgresql]
 

@@ -4,20 +4,9 @@ elsewhere and nothing needs JavaScript."""
 
 import pytest
 
-from tests.browser.test_journeys import WIDE_ELEMENTS
+from tests.support.screens import PHONE, assert_no_sideways_scroll
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"viewport": {"width": 320, "height": 640}}
-
-
-def assert_no_sideways_scroll(page):
-    scroll_width, inner_width = page.evaluate(
-        "[document.documentElement.scrollWidth, window.innerWidth]"
-    )
-    assert scroll_width <= inner_width, (
-        f"{page.url} scrolls sideways: {page.evaluate(WIDE_ELEMENTS)}"
-    )
 
 
 @pytest.mark.parametrize(

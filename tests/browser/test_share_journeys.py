@@ -3,7 +3,7 @@ the share links are there, accessible (axe-core), and load nothing from another 
 
 import pytest
 
-from tests.browser.test_search_journeys import PHONE, assert_no_sideways_scroll
+from tests.support.screens import PHONE, assert_no_sideways_scroll
 
 pytestmark = pytest.mark.browser
 

@@ -1,7 +1,18 @@
 """The labelled queries of the search tests: what a parent, a young person or a neighbour would
 type, and the demo page (by its URL) that must come in the first three results. Shared by the
 SQLite and PostgreSQL runs (tests/test_search.py, tests/test_search_postgresql.py) and by the
-measurement in bench/search_recall.py."""
+measurement in bench/search.py."""
+
+from bs4 import BeautifulSoup
+
+
+def result_urls(client, query, prefix=""):
+    """The addresses of the results of a search, best first."""
+    response = client.get(f"{prefix}/search/", {"q": query})
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    return [a["href"] for a in soup.select(".search-results h2 a")]
+
 
 JAPANESE = [
     # The words of issue 16, each inside longer text in the demo.
