@@ -27,8 +27,8 @@ SECRETS = (
     re.compile(r"(/peers/invitation/)[^/\s?#\"'<>]+"),
     # allauth's password-reset link.
     re.compile(r"(/reset/key/)[^/\s?#\"'<>]+"),
-    # A secret carried as a query parameter.
-    re.compile(r"([?&;](?:token|key|code|signature)=)[^&;\s#\"'<>]+", re.IGNORECASE),
+    # A secret carried as a query parameter, and what someone searched for (/search/?q=).
+    re.compile(r"([?&;](?:token|key|code|signature|q)=)[^&;\s#\"'<>]+", re.IGNORECASE),
     # Anywhere else, a run of 40 or more URL-safe characters with both letters and digits looks
     # like a token (Ibasho's are 43 characters); a task id (36) or a long name stays readable.
     re.compile(

@@ -70,6 +70,8 @@ SITE, DATES = "site", "dates"
 SKIPPED_PREFIXES = ("/admin/", "/accounts/", "/en/accounts/", "/my/", "/en/my/", "/healthz")
 SKIPPED_PREFIXES += ("/documents/",)
 SKIPPED_PREFIXES += ("/static/", "/media/")
+# What people search for is theirs: no entry, nor a key made from it, is ever written or read.
+SKIPPED_PREFIXES += ("/search/", "/en/search/")
 MAX_PATH_LENGTH = 1024  # longer query strings are served, just not stored
 # Apps whose rows can show on a public page: a write to any of them invalidates cached pages.
 PUBLIC_DATA_APPS = {"ibasho", "spaces", "events", "peers", "wagtailcore", "wagtailimages"}

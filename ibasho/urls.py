@@ -11,6 +11,7 @@ from events.pages import views as events_views
 from peers import views as peers_views
 
 from . import views
+from .search import views as search_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -41,6 +42,7 @@ urlpatterns += i18n_patterns(
         events_views.date_calendar,
         name="events-date-calendar",
     ),
+    path("search/", search_views.search, name="search"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

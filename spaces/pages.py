@@ -134,7 +134,19 @@ class SpacePage(Page):
             heading=_("first visit"),
         ),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+    # Site search (ibasho.search) finds a space by its town and station too; the address only
+    # when it is public, so a search never confirms where a hidden space is.
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("access_station"),
+        index.SearchField("public_address"),
+        index.RelatedFields(
+            "area",
+            [index.SearchField("name"), index.RelatedFields("parent", [index.SearchField("name")])],
+        ),
+    ]
     parent_page_types = ["spaces.SpaceIndexPage"]
     subpage_types = []
 
@@ -147,6 +159,10 @@ class SpacePage(Page):
     @property
     def address_is_public(self):
         return self.location_policy == LocationPolicy.PUBLIC
+
+    def public_address(self):
+        """What search may index of the address: what a public page shows (the rule's home)."""
+        return self.address if shows_address(self) else ""
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -38,6 +38,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now", "gene
 
 # Every query parameter any public page reads, and some it might be expected to.
 KNOWN_PARAMETERS = (
+    "q",  # /search/
     "view",
     "date",
     "kind",
@@ -132,6 +133,7 @@ def public_paths(site):
         "/events/feed.ics",
         "/learn/",
         site["article"].url,
+        "/search/",
         "/my/",
         "/healthz",
         "/healthz/live",

@@ -164,7 +164,13 @@ class EventPage(RoutablePageMixin, Page):
             ObjectList(Page.settings_panels, heading=_("settings")),
         ]
     )
-    search_fields = [*Page.search_fields, index.SearchField("summary")]
+    # The discreet title names the day ("土曜の講座"), which site search (ibasho.search) uses.
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("what_to_expect"),
+        index.SearchField("discreet_title"),
+    ]
     parent_page_types = ["events.EventIndexPage"]
     subpage_types = []
 

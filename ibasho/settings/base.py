@@ -236,7 +236,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Wagtail -----------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Ibasho"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database search, taught to read Japanese (ibasho/search/backend.py; README, "Search").
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "ibasho.search.backend"}}
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no request to a third party from the admin either
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False

@@ -1,6 +1,10 @@
+from urllib.parse import quote
+
+import segno
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.models import Page
 
@@ -57,3 +61,23 @@ def site_navigation(context):
             }
         )
     return {"home_url": home.get_url(request), "items": items}
+
+
+@register.inclusion_tag("includes/share.html", takes_context=True)
+def share_links(context, page):
+    """Ways to pass a page on that load nothing from another site: its address to copy, a QR
+    code drawn here as inline SVG, and plain e-mail and LINE links (followed only when
+    clicked)."""
+    request = context["request"]
+    # The address the reader is using (a host Django accepted; the page cache keys by host).
+    url = request.build_absolute_uri(page.get_url(request))
+    qr = segno.make(url, error="m").svg_inline(scale=4, border=4, svgclass="share__qr")
+    # Decorative for a screen reader, which has the address in text just above.
+    qr = qr.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
+    text = f"{page.title}\n{url}"
+    return {
+        "url": url,
+        "qr_svg": mark_safe(qr),  # noqa: S308 (segno's own SVG of our own URL, nothing typed)
+        "mailto": f"mailto:?subject={quote(page.title)}&body={quote(url)}",
+        "line": f"https://line.me/R/share?text={quote(text)}",
+    }

@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.support.screens import WIDE_ELEMENTS
+
 pytestmark = pytest.mark.browser
 
 LEARN = {"ja": "/learn/", "en": "/en/learn/"}
@@ -23,13 +25,6 @@ ACTIVE_ELEMENT = """() => {
     inFooter: Boolean(el.closest("footer#talk-now")),
   };
 }"""
-
-# Elements that stick out to the right of the viewport, to name the culprit of a scroll bar.
-WIDE_ELEMENTS = """() => [...document.querySelectorAll("body *")]
-  .filter(el => el.getBoundingClientRect().right > window.innerWidth + 0.5)
-  .slice(0, 10)
-  .map(el => el.tagName.toLowerCase() + (el.className ? "." + el.className : "")
-    + " right=" + Math.round(el.getBoundingClientRect().right))"""
 
 
 def article_paths(page, base_url, language):
