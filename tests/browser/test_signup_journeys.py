@@ -190,7 +190,8 @@ def test_book_with_a_nickname_only_keep_the_link_add_to_calendar_and_cancel_by_k
     # The calendar file: the booked date, and nothing that names the person.
     tab_to(
         page,
-        lambda el: el["href"].endswith("/calendar.ics"),
+        # The download, not the subscription beside it (webcal://, for a calendar app).
+        lambda el: el["href"].endswith("/calendar.ics") and "webcal:" not in el["href"],
         description="The link to the .ics file",
     )
     with page.expect_download() as download_info:
