@@ -19,7 +19,7 @@ from . import notifications, places, services
 from .calendar import subscribed_calendar
 from .forms import BookingForm, EnrolmentForm, LostLinksForm, MaybeForm, PartySizeForm
 from .links import manage_path
-from .models import JoinMode, SignUp
+from .models import JoinMode, SignUp, SignUpKind
 from .tokens import browser_key, hash_token, is_form_key, new_form_key
 
 
@@ -200,6 +200,16 @@ def manage(request, token):
             if action == "cancel":
                 services.cancel_signup(signup=signup)
                 message = "cancelled"
+            elif action == "rebook":
+                # "I cancelled by mistake": a new sign-up for the same date with the same
+                # details, through the same service as the form (a double click gives one).
+                if _rate_limited(request, scope=f"date-{signup.occurrence_id}"):
+                    refused = str(TOO_MANY)
+                elif new_token := _book_again(signup, request.POST.get("form_key", "")):
+                    language = translation.get_language()
+                    return redirect(manage_path(new_token, language) + "?new=1")
+                else:
+                    refused = str(NO_LONGER_OPEN)
             elif action == "accept":
                 # A second click by someone unsure the first one worked: the place is theirs.
                 if not signup.has_place:
@@ -251,6 +261,54 @@ def manage(request, token):
     )
 
 
+NO_LONGER_OPEN = _(
+    "This date can no longer be booked from here (it is full, has started or is cancelled). "
+    "Its page shows the other dates."
+)
+
+
+def can_book_again(signup, now=None):
+    """A date booked (or "I might come") and then cancelled by the person, still open, with a
+    place left for them: the manage page offers to book it again."""
+    occurrence = signup.occurrence
+    if signup.is_active or signup.kind not in (SignUpKind.BOOKING, SignUpKind.MAYBE):
+        return False
+    if occurrence is None or occurrence.signups_closed(now) is not None:
+        return False
+    if signup.kind == SignUpKind.MAYBE:
+        return True
+    left = places.places_left(occurrence=occurrence)
+    return left is None or left >= signup.party_size
+
+
+def _book_again(signup, form_key):
+    """The new manage token, or None when booking again is not possible (any more)."""
+    if not is_form_key(form_key):
+        return None
+    # A second click on the same button: the service hands back what the first one booked.
+    repeated = SignUp.objects.filter(submission_key=hash_token(form_key)).exists()
+    if not repeated and not can_book_again(signup):
+        return None
+    language = signup.language
+    if signup.kind == SignUpKind.MAYBE:
+        _new, token, _created = services.say_maybe(
+            occurrence=signup.occurrence, form_key=form_key, language=language
+        )
+        return token
+    _new, token, _created = services.book_place(
+        occurrence=signup.occurrence,
+        form_key=form_key,
+        party_size=signup.party_size,
+        nickname=signup.nickname,
+        email=signup.email,
+        note=signup.note,
+        wants_reminder=signup.wants_reminder,
+        language=language,
+        browser_key=signup.browser_key,
+    )
+    return token
+
+
 def manage_context(signup, *, token, party_form):
     event = signup.event
     # A booked date may have moved to another room: its own place first.
@@ -271,6 +329,8 @@ def manage_context(signup, *, token, party_form):
         "show_address": shows_address(space, has_place=signup.has_place),
         "show_join_link": shows_join_link(space, has_place=signup.has_place),
         "party_form": party_form,
+        "book_again": can_book_again(signup),
+        "rebook_key": new_form_key(),
     }
 
 

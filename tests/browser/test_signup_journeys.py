@@ -1,5 +1,6 @@
 """Sign-up journeys in a real browser: book a date with only a nickname, keep the private page,
-take the date into a calendar and cancel with one click, all by keyboard; wait for a full date
+take the date into a calendar, cancel with one click and book again after a mistaken cancel,
+all by keyboard; wait for a full date
 and take the place that frees up; and be answered kindly when what was typed cannot be saved."""
 
 import datetime as dt
@@ -218,12 +219,29 @@ def test_book_with_a_nickname_only_keep_the_link_add_to_calendar_and_cancel_by_k
     )
     press_and_follow(page)
     assert urlsplit(page.url).query == "done=cancelled"
-    assert (
-        page.locator(".notice[role=status]").inner_text()
-        == "取り消しました。お知らせありがとうございます。またいつでもどうぞ。"
+    assert page.locator(".notice[role=status]").inner_text() == (
+        "取り消しました。お知らせありがとうございます。またいつでもどうぞ。"
+        " まちがえて取り消した場合も大丈夫です。下から、もう一度申し込めます。"
     )
     signup.refresh_from_db()
     assert signup.status == SignUpStatus.CANCELLED
+    assert_no_axe_violations(page)
+
+    # It was a mistake: one more key books the same date again, with the same nickname.
+    tab_to(
+        page,
+        lambda el: el["tag"] == "button" and "もう一度申し込む" in el["text"],
+        description="The book-again button",
+    )
+    press_and_follow(page)
+    assert urlsplit(page.url).query == "new=1", f"booking again led to {page.url}"
+    again = signup_of(page)
+    assert (again.status, again.nickname, again.occurrence) == (
+        SignUpStatus.CONFIRMED,
+        nickname,
+        occurrence,
+    )
+    assert again.pk != signup.pk
     assert_no_axe_violations(page)
 
     assert browser_log.requests_elsewhere(site) == []
