@@ -21,6 +21,7 @@ from events.schedule.i18n import pages_in_current_language, source_page, source_
 from events.schedule.listing import calendar_page_url, feed_url, filter_q
 from events.schedule.models import RICH_TEXT_FEATURES, Audience, FilteredIndexMixin, Occurrence
 from events.schedule.places import shows_address, shows_join_link
+from events.signups.places import attach_booking_state
 
 from .directory import Area, Feature, FeatureCode, LocationPolicy, Organisation
 from .openings import openings_for
@@ -222,6 +223,7 @@ def space_context(request, *, space, days=14):
         .order_by("start")
     )
     events = pages_in_current_language({o.event for o in occurrences})
+    attach_booking_state(occurrences, now)
     for occurrence in occurrences:
         occurrence.display_event = events[occurrence.event_id]
     return {

@@ -5,7 +5,6 @@ calendars they show; those know an event page only as "events.EventPage"."""
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import (
     FieldPanel,
@@ -35,7 +34,7 @@ from ..schedule.models import (
 )
 from ..signups import views as signup_views
 from ..signups.models import JoinMode
-from ..signups.places import places_left_on
+from ..signups.places import attach_booking_state
 from ..signups.services import offer_waiting_places
 from .schema_org import event_data, to_json_ld
 
@@ -54,7 +53,10 @@ class EventIndexPage(FilteredIndexMixin, Page):
         verbose_name = _("event index page")
 
     def get_listing_context(self, request):
-        return listing_context(request, index_page=self)
+        context = listing_context(request, index_page=self)
+        # Whether each date needs booking, and how many places are left (one query).
+        attach_booking_state([o for _day, dates in context["days"] for o in dates])
+        return context
 
 
 class EventPage(RoutablePageMixin, Page):
@@ -209,12 +211,9 @@ def event_context(request, *, event, limit=12):
     spaces = pages_in_current_language(
         {o.space for o in occurrences if o.space} | ({event.space} if event.space else set())
     )
-    left = places_left_on(occurrences)
-    now = timezone.now()
+    attach_booking_state(occurrences)
     for occurrence in occurrences:
         occurrence.display_space = spaces.get(occurrence.space_id)
-        occurrence.open_for_signup = occurrence.signups_closed(now) is None
-        occurrence.places_left = left[occurrence.pk]
     source = event.source
     # This event's own dates, not the whole space's.
     filters = {"event": source.slug}

@@ -4,6 +4,7 @@ that hands them out, asks here. (The workflows hold the lock of the scarce row: 
 events.signups.services.)"""
 
 from django.db.models import Sum
+from django.utils import timezone
 
 from .models import HOLDING_PLACES, SignUp, SignUpKind, SignUpStatus
 
@@ -55,6 +56,19 @@ def places_left_on(occurrences):
         .annotate(total=Sum("party_size"))
     )
     return {o.pk: left_of(o.effective_capacity, taken.get(o.pk, 0)) for o in occurrences}
+
+
+def attach_booking_state(occurrences, now=None):
+    """Give each date what a list of dates says about joining it: `open_for_signup` (see
+    Occurrence.signups_closed) and `places_left` (None: no limit, or not a booking date), for
+    many dates in one query. Lists show "no booking needed", "booking needed, n places left",
+    "full: waiting list" from these (templates/includes/occurrence.html)."""
+    left = places_left_on(occurrences)
+    now = now or timezone.now()
+    for occurrence in occurrences:
+        occurrence.open_for_signup = occurrence.signups_closed(now) is None
+        occurrence.places_left = left[occurrence.pk]
+    return occurrences
 
 
 # The waiting line: an open offer comes first (its place is held), then everyone waiting in

@@ -3,6 +3,7 @@ finds a drop-in space open today from the home page and reads what will happen t
 the list of dates without JavaScript, and reads it all on a small screen."""
 
 import datetime as dt
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -312,3 +313,23 @@ def test_add_one_date_to_a_calendar_from_the_event_page_without_javascript(
     assert str(entry["SUMMARY"]) == event.title
     # (axe-core needs the page's scripts; the event page's own axe check runs with them.)
     assert browser_log.requests_elsewhere(demo_site) == []
+
+
+def test_the_week_view_tells_which_dates_need_booking_at_320px(demo_site, new_page):
+    """A parent reads the week on a small phone: each date says whether to book first."""
+    page = new_page(**SMALL_SCREEN)
+    page.goto(demo_site + "/events/?view=month")
+    dates = page.locator("li.occurrence:not(.occurrence--cancelled)")
+    assert dates.count() > 0
+    said = dates.evaluate_all(
+        "items => items.map(li => (li.querySelector('.occurrence__booking') || {}).textContent)"
+    )
+    allowed = re.compile(
+        r"^(予約不要|要予約|要予約・残り\d+席|満席・キャンセル待ち|全回まとめて申し込み)$"
+    )
+    assert all(text and allowed.match(text.strip()) for text in said), said
+    # The demo's family class takes bookings with places, and its drop-ins need none.
+    assert any(text.strip().startswith("要予約") for text in said), said
+    assert any(text.strip() == "予約不要" for text in said), said
+    first = page.locator(".occurrence__booking").first
+    assert first.is_visible() and first.bounding_box()["x"] >= 0
