@@ -369,6 +369,17 @@ def assert_kind_answer_next_to_the_nickname(page, event, occurrence, response):
     assert {"id": "id_nickname_error", "text": "40文字以内でお願いします。"} in described_by
     # What the person wrote is still there.
     assert page.get_by_label("スタッフへのひとこと（任意）").input_value() == NOTE
+    # The page opens on a summary of what to change, which has the focus; its link leads to
+    # the field.
+    summary = page.locator(".error-summary")
+    assert summary.is_visible() and summary.locator("h2").inner_text() == "次の点をご確認ください"
+    assert page.evaluate("() => document.activeElement.className") == "error-summary"
+    link = summary.get_by_role("link", name="ニックネーム（任意）：40文字以内でお願いします。")
+    assert link.get_attribute("href") == "#id_nickname"
+    summary_box, nickname_box = summary.bounding_box(), nickname.bounding_box()
+    assert summary_box["y"] < nickname_box["y"]  # above the form, seen first
+    link.click()
+    assert page.evaluate("() => document.activeElement.id") == "id_nickname"
 
 
 def test_a_pasted_very_long_nickname_is_answered_kindly_and_the_note_is_kept(
