@@ -23,7 +23,7 @@ _SHARED = {
     "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 }
 settings.register_profile("bounded", max_examples=20, derandomize=True, database=None, **_SHARED)
-settings.register_profile("deep", max_examples=150, print_blob=True, **_SHARED)
+settings.register_profile("deep", max_examples=100, print_blob=True, **_SHARED)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "bounded"))
 
 
