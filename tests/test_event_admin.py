@@ -75,5 +75,5 @@ def test_staff_add_a_weekly_event_in_the_admin_and_its_dates_are_listed(
         (o.find_parent("section").h2.get_text(strip=True), o.get_text(" ", strip=True))
         for o in listing.select(".occurrence")
     ]
-    assert dates == [("12月2日(水)", "13:00–16:00 水曜の居場所 ひだまり")]
+    assert dates == [("12月2日(水)", "13:00–16:00 水曜の居場所 ひだまり 予約不要")]
     assert listing.select_one(".occurrence__title")["href"] == event.url
