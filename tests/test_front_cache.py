@@ -9,6 +9,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import wsgiref.util
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,8 @@ from django.core.cache import cache
 
 from events.changes.services import cancel_occurrence
 from events.models import Occurrence, OccurrenceStatus
-from ibasho.page_cache import GENERATION_KEY
+from ibasho.front_cache import SCOPES_HEADER
+from ibasho.page_cache import GENERATION_KEY, CachedPages
 from tests.support.dates import at, weekly
 from tests.support.pages import in_english
 from tests.support.parts import has_program, require_part
@@ -74,6 +76,19 @@ def test_anonymous_pages_may_be_kept_by_a_shared_cache_until_the_clock_changes_t
     with time_machine.travel(at(2026, 12, 1, 12, 58), tick=False):
         # The same page, now from the page cache: the time left, not the time it was stored with.
         assert shared_for(client.get(space.url)) == 120
+
+
+def test_a_page_answered_before_django_runs_says_the_time_left_too(client, hidamari):
+    space, _event = hidamari
+    with time_machine.travel(at(2026, 12, 1, 12, 50), tick=False):
+        client.get(space.url)  # rendered and stored
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": space.url, "HTTP_HOST": "testserver"}
+    wsgiref.util.setup_testing_defaults(environ)
+    with time_machine.travel(at(2026, 12, 1, 12, 57), tick=False):
+        stored = CachedPages.find(environ)  # what ibasho.wsgi answers without Django
+    assert stored.status_code == 200
+    assert shared_for(stored) == 180
+    assert stored[SCOPES_HEADER] == client.get(space.url)[SCOPES_HEADER]
 
 
 def test_a_feed_from_the_shared_cache_keeps_its_validators_and_304(client, hidamari):
