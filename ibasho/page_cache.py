@@ -62,7 +62,10 @@ from events.signups.models import SignUp
 from spaces.directory import LiveStatus
 from spaces.pages import SpacePage
 
+from . import front_cache
+from .front_cache import error_name
 from .models import ArticlePage, LearnIndexPage
+from .tasks import ban_front_cache
 
 GENERATION_KEY = "ibasho:pages:generation"  # the "site" scope's; others add ":<scope>"
 SITE, DATES = "site", "dates"
@@ -153,8 +156,20 @@ def generations(scopes):
 
 
 def bump(scopes):
-    """New generations for these scopes: the entries made under the old ones are dropped."""
+    """New generations for these scopes: the entries made under the old ones are dropped, here
+    and in the shared HTTP cache in front, if there is one (ibasho/front_cache.py)."""
     cache.set_many({scope_key(scope): secrets.token_hex(8) for scope in scopes}, timeout=None)
+    if settings.IBASHO_FRONT_CACHE_URLS:
+        ban_in_front_cache(scopes)
+
+
+def ban_in_front_cache(scopes):
+    """Queue the ban of these scopes in the caches in front (ibasho/front_cache.py). A broker
+    that is down loses it, which their `s-maxage` bounds; the write, committed, goes on."""
+    try:
+        ban_front_cache.delay(sorted(scopes))
+    except Exception as error:  # any broker failure
+        front_cache.logger.warning("front cache: ban not queued (%s)", error_name(error))
 
 
 def bump_generation():
@@ -279,9 +294,29 @@ def lookup(request):
         meta = cache.get(key + ":meta")
         if meta is not None:
             held = (*meta, None)
-    if held is None or held[1] <= timezone.now() or generations(held[0]) != held[0]:
+    now = timezone.now()
+    if held is None or held[1] <= now or generations(held[0]) != held[0]:
         return key, None
-    return key, answer(request, key, held)
+    cached = answer(request, key, held)
+    if cached is None:
+        return key, None
+    if cached.status_code == 200:
+        # A new response object around the same bytes: the stored one is shared. (A 304 or
+        # 412 is made afresh for each request.)
+        cached = HttpResponse(cached.content, status=200, headers=dict(cached.items()))
+    if cached.status_code in (200, 304):
+        share(cached, held[0], held[1], now)
+    return key, cached
+
+
+def share(response, made_under, expires, now):
+    """Let a cache in front (Varnish, nginx, a CDN) keep this response until the page cache's
+    own expiry, and tag it with the scopes it depends on, so that the same writes purge it
+    there (ibasho/front_cache.py). Browsers revalidate every time (`max-age=0`: a browser
+    cannot be purged), which the ETag makes a cheap 304."""
+    seconds = max(0, int((expires - now).total_seconds()))
+    response["Cache-Control"] = f"max-age=0, s-maxage={seconds}"
+    response[front_cache.SCOPES_HEADER] = " ".join(sorted(made_under))
 
 
 def answer(request, key, held):
@@ -333,6 +368,7 @@ def store(key, made_under, now, response):
     timeout = (expires - now).total_seconds()
     if timeout < 1:
         return
+    share(response, made_under, expires, now)
     validators = {h: response[h] for h in VALIDATOR_HEADERS if h in response}
     cache.set_many(
         {key: (made_under, response), key + ":meta": (made_under, expires, validators)},
@@ -385,10 +421,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         key, cached = lookup(request)
         if cached is not None:
-            # A new response object around the same bytes: the stored one is shared.
-            return HttpResponse(
-                cached.content, status=cached.status_code, headers=dict(cached.items())
-            )
+            return cached
         now = timezone.now()
         # Read before rendering; a page may narrow them (narrow_to_page).
         request.page_cache_generations = generations([SITE, DATES])

@@ -472,6 +472,13 @@ IBASHO_PAGE_CACHE_SECONDS = int(os.environ.get("IBASHO_PAGE_CACHE_SECONDS", "600
 IBASHO_PAGE_CACHE_MEMORY_BYTES = int(
     os.environ.get("IBASHO_PAGE_CACHE_MEMORY_BYTES", str(32 * 1024 * 1024))
 )
+# The HTTP caches in front (Varnish), comma-separated base URLs where they take BAN requests
+# (ibasho/front_cache.py); empty: none. Each write bans its pages there as in the page cache.
+IBASHO_FRONT_CACHE_URLS = [
+    url.strip() for url in os.environ.get("IBASHO_FRONT_CACHE_URLS", "").split(",") if url.strip()
+]
+# Seconds one ban request may take before it is retried later.
+IBASHO_FRONT_CACHE_TIMEOUT = float(os.environ.get("IBASHO_FRONT_CACHE_TIMEOUT", "3"))
 
 # --- Writing to us (talk) ----------------------------------------------------------------------
 # Fernet keys that encrypt conversations at rest, comma-separated: the first encrypts, all
