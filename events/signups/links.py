@@ -24,6 +24,11 @@ def add_token(signup, token):
     )
 
 
+def create_token(signup, token):
+    """The first token of a new sign-up: one insert (its form key was never used before)."""
+    ManageToken.objects.create(token_hash=tokens.hash_token(token), signup=signup)
+
+
 def new_manage_link(*, signup):
     """A fresh private token for a sign-up (for an e-mail); earlier ones keep working."""
     token = tokens.token_for(tokens.new_form_key())
