@@ -1,18 +1,21 @@
 """Booking throughput on PostgreSQL (and Redis for the cache) under 50 concurrent clients, next
-to a trivial Django POST view served the same way in the same run (gunicorn with 4 sync
-workers, wrk with 50 connections).
+to two same-run baselines served the same way (gunicorn with 4 sync workers, wrk with 50
+connections): a trivial Django POST view, and the bare locked insert (bench/urls.py), a POST
+that locks a date's row and inserts one sign-up for it, the floor any booking pays.
 
-    python -m bench.bookings       (needs `wrk` and PostgreSQL; DATABASE_URL picks the server,
-                                    default postgres://postgres@127.0.0.1:5432/; the database
-                                    ibasho_bench is created and dropped)
+    python -m bench.bookings       (needs `wrk` and PostgreSQL; DATABASE_URL picks the server
+                                    and names the database: <name>_bench is created and dropped,
+                                    ibasho_bench without one; BENCH_ROUNDS rounds, 3 by default)
 
 Every booking targets the same date (the worst case: one row lock serialises them all), each
-with a fresh one-time form key, so every request is a real new booking. Prints requests per
-second, median latency, the ratio to the trivial POST, and checks afterwards that the places
-were never overbooked."""
+with a fresh one-time form key, so every request is a real new booking; each round books a new
+date. Prints requests per second, median latency and the ratios (medians over the rounds), and
+checks after every round that exactly the date's places were confirmed, never more."""
 
+import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,8 +28,10 @@ from bench.listings import DURATION, gunicorn, wrk
 ROOT = Path(__file__).resolve().parent.parent
 CONNECTIONS = 50
 PLACES = 20
-SERVER = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/").rsplit("/", 1)[0]
-DATABASE = "ibasho_bench"
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+SERVER, _NAME = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/").rsplit("/", 1)
+# Its own database next to the one named (so that engineers sharing a server do not collide).
+DATABASE = f"{_NAME or 'ibasho'}_bench"
 
 WRK_SCRIPT = textwrap.dedent(
     """
@@ -78,11 +83,14 @@ SETUP = textwrap.dedent(
     day = timezone.localdate() + dt.timedelta(days=7)
     event = EventPage(title="ベンチマーク", slug="bench", kind="drop_in", summary="-",
                       join_mode="booking", capacity={PLACES})
-    event.rules = [ScheduleRule(frequency="once", start_date=day,
+    # Two dates a round: one for the bookings, one for the bare locked inserts.
+    event.rules = [ScheduleRule(frequency="weekly", start_date=day,
+                                weekdays=[day.strftime("%a").upper()[:2]], count={2 * ROUNDS},
                                 start_time=dt.time(13), end_time=dt.time(16))]
     index.add_child(instance=event)
     event.save_revision().publish()
-    print(event.url + "signup/" + str(Occurrence.objects.get(event=event).pk) + "/")
+    print(event.url, *Occurrence.objects.filter(event=event).order_by("start")
+          .values_list("pk", flat=True))
     """
 )
 
@@ -93,6 +101,30 @@ def psql(sql):
         check=True,
         capture_output=True,
     )
+
+
+COUNT = """
+import django, json, sys
+django.setup()
+from django.db.models import Count, Q
+from events.models import SignUp
+print(json.dumps(SignUp.objects.filter(occurrence=int(sys.argv[1])).aggregate(
+    confirmed=Count("pk", filter=Q(status="confirmed")),
+    waiting=Count("pk", filter=Q(status="waiting")),
+    total=Count("pk"),
+)))
+"""
+
+
+def _python(env, code, *args):
+    return subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
 
 
 def main():
@@ -114,54 +146,58 @@ def main():
     psql(f"CREATE DATABASE {DATABASE}")
     script = var / "booking.lua"
     script.write_text(WRK_SCRIPT)
+    results = {"trivial": [], "bare": [], "booking": []}
+    checks = []
     try:
-        path = (
-            subprocess.run(
-                [sys.executable, "-c", SETUP],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            .stdout.strip()
-            .splitlines()[-1]
-        )
+        event_url, *dates = _python(env, SETUP).splitlines()[-1].split()
         with gunicorn(env, workers=4) as base:
-            urllib.request.urlopen(base + path, timeout=30).read()  # the form renders
             load = {"threads": 4, "connections": CONNECTIONS}
-            baseline = wrk(base + "/bench/trivial-post", ["-s", str(script)], **load)
-            booking = wrk(base + path, ["-s", str(script)], **load)
-        counts = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import django; django.setup(); from events.models import SignUp; "
-                "print(SignUp.objects.filter(status='confirmed').count(), "
-                "SignUp.objects.filter(status='waiting').count())",
-            ],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.split()
+            for round_ in range(ROUNDS):
+                booked, bare = dates[2 * round_], dates[2 * round_ + 1]
+                path = f"{event_url}signup/{booked}/"
+                urllib.request.urlopen(base + path, timeout=30).read()  # the form renders
+                post = ["-s", str(script)]
+                results["trivial"].append(wrk(base + "/bench/trivial-post", post, **load))
+                results["bare"].append(wrk(f"{base}/bench/locked-insert/{bare}", post, **load))
+                results["booking"].append(wrk(base + path, post, **load))
+                checks.append(json.loads(_python(env, COUNT, booked)))
     finally:
         psql(f"DROP DATABASE IF EXISTS {DATABASE}")
         shutil.rmtree(var, ignore_errors=True)
-    print(f"\n{'POST':34} {'req/s':>9} {'median':>9} {'vs trivial':>11} {'errors':>7}")
-    for label, (rps, median, errors) in [
-        ("trivial POST view (baseline)", baseline),
-        ("booking one date (row lock)", booking),
-    ]:
-        print(f"{label:34} {rps:9.1f} {median:>9} {rps / baseline[0]:10.1%} {errors:7d}")
-    confirmed, waiting = map(int, counts)
     print(
-        f"\n{CONNECTIONS} concurrent clients, {DURATION} s each; baseline from the same run.\n"
-        f"after the run: {confirmed} confirmed (places: {PLACES}), {waiting} on the waiting list"
+        f"\n{'POST (median of rounds)':34} {'req/s':>9} {'median':>9} {'vs trivial':>11} "
+        f"{'vs bare':>8} {'errors':>7}"
     )
-    if confirmed > PLACES:
-        sys.exit("OVERBOOKED")
+    rps = {name: statistics.median(r[0] for r in runs) for name, runs in results.items()}
+    for name, label in [
+        ("trivial", "trivial POST view (baseline)"),
+        ("bare", "bare locked insert (baseline)"),
+        ("booking", "booking one date (row lock)"),
+    ]:
+        runs = results[name]
+        median = runs[len(runs) // 2][1]
+        errors = sum(r[2] for r in runs)
+        print(
+            f"{label:34} {rps[name]:9.1f} {median:>9} {rps[name] / rps['trivial']:10.1%} "
+            f"{rps[name] / rps['bare']:7.1%} {errors:7d}"
+        )
+    ratios = ", ".join(
+        f"{b[0] / a[0]:.0%}" for a, b in zip(results["bare"], results["booking"], strict=True)
+    )
+    print(f"\nbooking / bare locked insert, round by round: {ratios}")
+    print(
+        f"{CONNECTIONS} concurrent clients, {DURATION} s each, {ROUNDS} rounds; same-run baselines."
+    )
+    wrong = False
+    for round_, count in enumerate(checks, 1):
+        print(
+            f"round {round_}: {count['total']} bookings, {count['confirmed']} confirmed "
+            f"(places: {PLACES}), {count['waiting']} on the waiting list"
+        )
+        right = count["confirmed"] == min(PLACES, count["total"])
+        wrong |= not right or count["confirmed"] + count["waiting"] != count["total"]
+    if wrong:
+        sys.exit("WRONG NUMBER CONFIRMED")
 
 
 if __name__ == "__main__":

@@ -57,7 +57,9 @@ def main():
         ]
         events_index.add_child(instance=event)
         event.save_revision().publish()
-    upcoming = list(Occurrence.objects.filter(start__gt=timezone.now() + dt.timedelta(hours=1)))
+    upcoming = Occurrence.objects.filter(start__gt=timezone.now() + dt.timedelta(hours=1))
+    # Not those a national holiday has closed already.
+    upcoming = [o for o in upcoming if not o.is_cancelled]
     random.shuffle(upcoming)
     for occurrence in upcoming[:1000]:
         cancel_occurrence(occurrence=occurrence, message="お休みです")

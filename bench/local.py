@@ -20,8 +20,10 @@ class Sink:
 
     def __init__(self):
         self.messages = []
+        self.connections = set()  # the client's address and port of each connection used
 
     async def handle_DATA(self, server, session, envelope):
+        self.connections.add(session.peer)
         self.messages.append(
             email.message_from_bytes(envelope.content, policy=email.policy.default)
         )

@@ -18,7 +18,6 @@ import tempfile
 import time
 
 from bench.local import smtp_server
-from events.messages import delivery
 
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", "1000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -36,6 +35,7 @@ def main():
     from django.core.management import call_command
     from django.utils import timezone
 
+    from events.messages import delivery
     from events.models import (
         EventIndexPage,
         EventPage,

@@ -1,6 +1,9 @@
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path
+from django.utils import timezone
 
+from events.models import Occurrence, SignUp
 from ibasho.urls import urlpatterns as site_urlpatterns
 
 
@@ -14,6 +17,24 @@ def trivial_post(request):
     with a redirect, as a booking is, but touching no database."""
     if request.method != "POST":
         return HttpResponse("ok", content_type="text/plain")
+    return HttpResponseRedirect("/bench/trivial")
+
+
+def locked_insert(request, occurrence_id):
+    """The floor for a booking: a POST through the same stack that locks one date's row and
+    inserts one sign-up for it, in one transaction, and redirects. No form, no rules, no
+    rate limit: what any booking must pay at least under the same row lock."""
+    if request.method != "POST":
+        return HttpResponse("ok", content_type="text/plain")
+    with transaction.atomic():
+        occurrence = Occurrence.objects.select_for_update().get(pk=occurrence_id)
+        SignUp.objects.create(
+            event_id=occurrence.event_id,
+            occurrence=occurrence,
+            kind="booking",
+            status="confirmed",
+            queued_at=timezone.now(),
+        )
     return HttpResponseRedirect("/bench/trivial")
 
 
@@ -34,5 +55,6 @@ urlpatterns = [
     path("bench/same-size", same_size),
     path("bench/trivial", trivial),
     path("bench/trivial-post", trivial_post),
+    path("bench/locked-insert/<int:occurrence_id>", locked_insert),
     *site_urlpatterns,
 ]

@@ -171,3 +171,59 @@ def test_a_booking_and_a_schedule_change_at_the_same_moment_do_not_deadlock(
     date.refresh_from_db()
     assert timezone.localtime(date.end).hour == 17  # the schedule change went through
     assert SignUp.objects.filter(occurrence=date).count() == 1
+
+
+def test_a_double_click_that_races_to_the_lock_gets_the_first_booking(room_of_ten):
+    """Both sends of one form pass the look-up before the lock (nothing is there yet) and wait
+    for the date; the second then finds the first by its form key: one booking, one link."""
+    import threading
+
+    from django.db import connections, transaction
+
+    _, (date, _) = room_of_ten
+    form_key = new_form_key()
+    holding, release = threading.Event(), threading.Event()
+    results, errors = [], []
+
+    def hold_the_date():
+        # Someone else's booking holds the date while both clicks arrive.
+        try:
+            with transaction.atomic():
+                Occurrence.objects.select_for_update().get(pk=date.pk)
+                holding.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    def click():
+        holding.wait(5)
+        try:
+            signup, token, created = services.book_place(occurrence=date, form_key=form_key)
+            results.append((signup.pk, token, created))
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_date)
+    clicks = [threading.Thread(target=click) for _ in range(2)]
+    holder.start()
+    for thread in clicks:
+        thread.start()
+    # Both clicks past the look-up, waiting for the date's row (PostgreSQL says so).
+    for _ in range(100):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0] >= 2:
+                break
+        time.sleep(0.1)
+    release.set()
+    for thread in [holder, *clicks]:
+        thread.join(30)
+    assert errors == []
+    assert sorted(created for _, _, created in results) == [False, True]
+    assert len({(pk, token) for pk, token, _ in results}) == 1
+    assert SignUp.objects.filter(occurrence=date).count() == 1

@@ -131,6 +131,34 @@ def test_a_confirmation_arrives_once_with_its_calendar_file(date, smtp_sink):
     assert OutboxMessage.objects.get().status == MessageStatus.SENT
 
 
+def test_a_sweep_sends_its_whole_batch_over_one_smtp_connection(date, smtp_sink):
+    for number in range(3):
+        book(date, nickname=f"n{number}", email=f"person{number}@example.org")
+    assert delivery.send_due() == 3
+    assert len(smtp_sink.messages) == 3
+    assert len(smtp_sink.connections) == 1
+
+
+def test_after_a_failed_message_the_sweep_sends_the_rest_on_a_new_connection(date, smtp_sink):
+    refused = book(date, nickname="a", email="refused@example.org")
+    book(date, nickname="b", email="b@example.org")
+
+    # The local server refuses one recipient, as a real one refuses an unknown address.
+    original = smtp_sink.handle_DATA
+
+    async def refuse_one(server, session, envelope):
+        if "refused@example.org" in envelope.rcpt_tos:
+            return "550 no such user"
+        return await original(server, session, envelope)
+
+    smtp_sink.handle_DATA = refuse_one
+    assert delivery.send_due() == 2
+    assert [m["To"] for m in smtp_sink.messages] == ["b@example.org"]
+    failed = OutboxMessage.objects.get(signup=refused)
+    assert (failed.status, failed.attempts) == (MessageStatus.PENDING, 1)  # tried again later
+    assert failed.last_error == "SMTPDataError"
+
+
 def test_a_reminder_arrives_once_the_day_before_with_a_working_link(
     client, date, smtp_sink, frozen_now
 ):

@@ -56,7 +56,9 @@ def deliver(pk, *, now=None, connection=None):
         except Exception as error:
             _note_failure(message, error, now)
             if connection is not None:
+                # Reopened for the next message (a broken one would fail them all).
                 _close_quietly(connection)
+                _open_quietly(connection)
         else:
             message.status = MessageStatus.SENT if email is not None else MessageStatus.SKIPPED
             message.sent_at = now if email is not None else None
@@ -96,6 +98,13 @@ def _close_quietly(connection):
         connection.close()
 
 
+def _open_quietly(connection):
+    # Opened by the caller, a connection stays open across messages (Django's backends close
+    # one they opened themselves after each send). Down: each message then tries on its own.
+    with contextlib.suppress(Exception):
+        connection.open()
+
+
 def send_due(*, now=None, limit=None, seconds=None):
     """Periodic (every minute): send every due message, oldest first, over one SMTP
     connection. Stops after `seconds` so runs do not pile up; a second sweep at the same time
@@ -110,6 +119,7 @@ def send_due(*, now=None, limit=None, seconds=None):
     )
     handled = 0
     connection = mail.get_connection()
+    _open_quietly(connection)
     try:
         for pk in pks:
             if deliver(pk, now=now, connection=connection) is not None:

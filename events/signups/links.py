@@ -18,14 +18,14 @@ def manage_link(token, language):
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + manage_path(token, language)
 
 
-def add_token(signup, token):
-    ManageToken.objects.get_or_create(
-        token_hash=tokens.hash_token(token), defaults={"signup": signup}
-    )
+def create_token(signup, token):
+    """Keep a new token's hash for a sign-up: one insert (a token is new: derived from a new
+    form key, or from fresh random bits)."""
+    ManageToken.objects.create(token_hash=tokens.hash_token(token), signup=signup)
 
 
 def new_manage_link(*, signup):
     """A fresh private token for a sign-up (for an e-mail); earlier ones keep working."""
     token = tokens.token_for(tokens.new_form_key())
-    add_token(signup, token)
+    create_token(signup, token)  # 256 fresh random bits: never there before
     return token

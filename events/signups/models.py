@@ -37,6 +37,8 @@ class SignUpStatus(models.TextChoices):
 
 # Statuses that hold places: an offered place is kept for the person it was offered to.
 HOLDING_PLACES = [SignUpStatus.CONFIRMED, SignUpStatus.OFFERED]
+# Sign-ups that no longer count anywhere (SignUpQuerySet.active leaves them out).
+INACTIVE = [SignUpStatus.CANCELLED, SignUpStatus.DECLINED]
 
 
 class SignUpSource(models.TextChoices):
@@ -52,7 +54,7 @@ class SignUpQuerySet(models.QuerySet):
         return self.filter(status=SignUpStatus.WAITING).order_by("queued_at", "pk")
 
     def active(self):
-        return self.exclude(status__in=[SignUpStatus.CANCELLED, SignUpStatus.DECLINED])
+        return self.exclude(status__in=INACTIVE)
 
     def with_token(self, token):
         """The sign-up behind a manage link, or none. Only hashes of links are stored."""

@@ -33,15 +33,24 @@ def _fresh_link(signup, language=None):
 # --- Writing rows (inside the caller's transaction) --------------------------------------------
 
 
-def send_signup_confirmation(signup):
-    """The confirmation, unless IBASHO_MAIL_RATE_PER_ADDRESS have gone to this address lately
-    (anyone can type anyone's address): then nothing is written and False comes back, and the
-    sign-up, taken all the same, gets no reminders either. True when there is no address."""
+def may_confirm(email):
+    """Counts one confirmation to this address against IBASHO_MAIL_RATE_PER_ADDRESS (anyone can
+    type anyone's address): False once too many went there lately. True without an address."""
+    if not email:
+        return True
+    return addresses.may_mail(
+        email, group="ibasho-mail-confirmation", rate=settings.IBASHO_MAIL_RATE_PER_ADDRESS
+    )
+
+
+def send_signup_confirmation(signup, *, may_mail=None):
+    """The confirmation, unless the per-address limit holds it back (`may_mail`, from
+    may_confirm, counted by the caller before its row lock, or here): then nothing is written
+    and False comes back, and the sign-up, taken all the same, gets no reminders either. True
+    when there is no address."""
     if not signup.email:
         return True
-    if not addresses.may_mail(
-        signup.email, group="ibasho-mail-confirmation", rate=settings.IBASHO_MAIL_RATE_PER_ADDRESS
-    ):
+    if not (may_confirm(signup.email) if may_mail is None else may_mail):
         return False
     outbox.queue(kind=MessageKind.CONFIRMATION, signup=signup)
     return True

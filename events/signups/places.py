@@ -3,7 +3,7 @@ the waiting line, and whether a party fits. Every page that shows places, and ev
 that hands them out, asks here. (The workflows hold the lock of the scarce row: see
 events.signups.services.)"""
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from .models import HOLDING_PLACES, SignUp, SignUpKind, SignUpStatus
@@ -101,6 +101,20 @@ def line_ahead(**scope):
 
 
 def fits(party_size, **scope):
-    """Can a party of this size have places now, without going ahead of anyone in line?"""
-    left = places_left(**scope)
-    return left is None or (party_size <= left and not line_ahead(**scope).exists())
+    """Can a party of this size have places now, without going ahead of anyone in line?
+    In one query, as it runs under a booking's row lock: the places taken (see _holding) and
+    how many are in line ahead (see line_ahead)."""
+    limit = capacity(**scope)
+    if limit is None:
+        return True
+    if scope.get("occurrence") is not None:
+        rows = SignUp.objects.filter(occurrence=scope["occurrence"])
+        holding = Q(kind=SignUpKind.BOOKING, status__in=HOLDING_PLACES)
+    else:
+        rows = SignUp.objects.filter(event=scope["event"], kind=SignUpKind.ENROLMENT)
+        holding = Q(status__in=HOLDING_PLACES)
+    counts = rows.aggregate(
+        taken=Sum("party_size", filter=holding),
+        ahead=Count("pk", filter=Q(status=SignUpStatus.WAITING, offer_lapsed=False)),
+    )
+    return party_size <= left_of(limit, counts["taken"] or 0) and not counts["ahead"]

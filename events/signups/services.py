@@ -7,14 +7,14 @@ are in events.signups.places."""
 import datetime as dt
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..schedule.models import Occurrence
 from . import notifications, phones, tokens
-from .links import add_token
+from .links import create_token
 from .models import (
     HOLDING_PLACES,
     Absence,
@@ -73,41 +73,64 @@ def _check_date_open(occurrence, now):
 
 
 def _create(form_key, **fields):
+    """The new sign-up and its manage token: two inserts. A form key already used (a double
+    click that got here second) breaks the unique submission key and raises IntegrityError,
+    which aborts the caller's transaction (see _once)."""
     signup = SignUp.objects.create(
         submission_key=tokens.hash_token(form_key), queued_at=timezone.now(), **fields
     )
     token = tokens.token_for(form_key)
-    add_token(signup, token)
+    create_token(signup, token)
     return signup, token
+
+
+def _once(form_key, take):
+    """Run `take()` (a transaction that creates the sign-up of this form) once per form key:
+    a form sent again gets the first sign-up back, as (signup, manage token, False).
+
+    Looked up before the lock, not under it: a form sent again after the first one finished is
+    found here; one that raced it to the lock (a double click) fails on the unique submission
+    key once the first has committed, and then finds it."""
+    if found := _existing_submission(form_key):
+        return found, tokens.token_for(form_key), False
+    try:
+        return take()
+    except IntegrityError:
+        if found := _existing_submission(form_key):
+            return found, tokens.token_for(form_key), False
+        raise
 
 
 def say_maybe(*, occurrence, form_key, language="ja", now=None):
     """ "I might come": an anonymous head count, never counted against places.
     Returns (signup, manage token, created)."""
     now = now or timezone.now()
-    with transaction.atomic():
-        # Locked like a booking, so that a double click finds the first row, never a duplicate.
-        occurrence = lock_place(occurrence=occurrence)
-        if found := _existing_submission(form_key):
-            return found, tokens.token_for(form_key), False
-        _check_date_open(occurrence, now)
-        if occurrence.event.join_mode != JoinMode.MAYBE:
+
+    @transaction.atomic
+    def take():
+        # Locked like a booking (a head count on a date that is open at that moment).
+        locked = lock_place(occurrence=occurrence)
+        _check_date_open(locked, now)
+        if locked.event.join_mode != JoinMode.MAYBE:
             raise SignUpError("wrong_kind", _("This date does not take “I might come”."))
         signup, token = _create(
             form_key,
-            event=occurrence.event,
-            occurrence=occurrence,
+            event=locked.event,
+            occurrence=locked,
             kind=SignUpKind.MAYBE,
             status=SignUpStatus.CONFIRMED,
             language=language,
         )
-    return signup, token, True
+        return signup, token, True
+
+    return _once(form_key, take)
 
 
-def _confirm(signup, *, now):
+def _confirm(signup, *, now, may_mail=None):
     """The confirmation and the reminders asked for; neither when mail to this address is held
-    back (too much lately), and then no reminder later either, when dates change."""
-    if notifications.send_signup_confirmation(signup):
+    back (too much lately), and then no reminder later either, when dates change. `may_mail`:
+    that limit, already counted before the row lock (None: count it now)."""
+    if notifications.send_signup_confirmation(signup, may_mail=may_mail):
         notifications.plan_reminders(signup, now=now)
     elif signup.wants_reminder:
         signup.wants_reminder = False
@@ -130,25 +153,30 @@ def book_place(
 ):
     """Book a date: confirmed while places are left and nobody is waiting, otherwise on the
     waiting list in arrival order. A repeated form (double click, back and resubmit) returns
-    the first booking. Returns (signup, manage token, created)."""
+    the first booking. Returns (signup, manage token, created).
+
+    Under the date's row lock only what the places need: the checks, the count and the
+    inserts (the sign-up, its link, its outbox rows). The per-address mail limit is counted
+    before it; the page cache is purged after the commit."""
     now = now or timezone.now()
-    with transaction.atomic():
-        occurrence = lock_place(occurrence=occurrence)
-        if found := _existing_submission(form_key):
-            return found, tokens.token_for(form_key), False
-        _check_date_open(occurrence, now)
-        if occurrence.event.join_mode == JoinMode.ENROLMENT:
+
+    @transaction.atomic
+    def take():
+        may_mail = notifications.may_confirm(email)
+        locked = lock_place(occurrence=occurrence)
+        _check_date_open(locked, now)
+        if locked.event.join_mode == JoinMode.ENROLMENT:
             # A course's places belong to the families enrolled in the whole series.
             raise SignUpError(
                 "wrong_kind", _("This is a course: please add an enrolment for the series.")
             )
-        if occurrence.event.join_mode != JoinMode.BOOKING and source == SignUpSource.WEB:
+        if locked.event.join_mode != JoinMode.BOOKING and source == SignUpSource.WEB:
             raise SignUpError("wrong_kind", _("This date takes no bookings."))
-        has_room = fits(party_size, occurrence=occurrence)
+        has_room = fits(party_size, occurrence=locked)
         signup, token = _create(
             form_key,
-            event=occurrence.event,
-            occurrence=occurrence,
+            event=locked.event,
+            occurrence=locked,
             kind=SignUpKind.BOOKING,
             status=SignUpStatus.CONFIRMED if has_room else SignUpStatus.WAITING,
             party_size=party_size,
@@ -160,8 +188,10 @@ def book_place(
             source=source,
             browser_key=browser_key,
         )
-        _confirm(signup, now=now)
-    return signup, token, True
+        _confirm(signup, now=now, may_mail=may_mail)
+        return signup, token, True
+
+    return _once(form_key, take)
 
 
 def enrol(

@@ -3,6 +3,7 @@ sign-up's link. Thin views: parse a form, call a service, redirect to the privat
 or show the form again with a kind message and everything the person typed."""
 
 from django.conf import settings
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -19,7 +20,7 @@ from . import notifications, places, services
 from .calendar import subscribed_calendar
 from .forms import BookingForm, EnrolmentForm, LostLinksForm, MaybeForm, PartySizeForm
 from .links import manage_path
-from .models import JoinMode, SignUp, SignUpKind
+from .models import INACTIVE, JoinMode, SignUp, SignUpKind
 from .tokens import browser_key, hash_token, is_form_key, new_form_key
 
 
@@ -57,6 +58,8 @@ def _private(response):
 
 
 def _signup_response(request, event, template, context, status=200):
+    if isinstance(context, _LazyContext):
+        context = context.resolve()
     context = {"page": event, "retention_days": settings.IBASHO_SIGNUP_RETENTION_DAYS, **context}
     return _private(TemplateResponse(request, template, context, status=status))
 
@@ -65,8 +68,9 @@ def _take_signup(request, event, form, *, template, context, scope, create):
     """The POST path every sign-up form shares: rate limit, validation, honeypot, the service
     (which also writes the confirmation e-mail to the outbox), then the private page. Anything
     refused comes back with a kind message and the form as it was typed.
-    `create(data, language)` calls the service."""
-    context = {**context, "form": form}
+    `create(data, language)` calls the service; `context()` gives what the page shows around
+    the form, read only when the form is shown again."""
+    context = _LazyContext(context, form=form)
     if _rate_limited(request, scope=scope):
         form.add_error(None, TOO_MANY)
         return _signup_response(request, event, template, context, status=429)
@@ -84,13 +88,28 @@ def _take_signup(request, event, form, *, template, context, scope, create):
     return redirect(manage_path(token, language) + "?new=1")
 
 
+class _LazyContext(dict):
+    """The page around a sign-up form: `read()` (queries) only once it is rendered, which a
+    successful sign-up never is."""
+
+    def __init__(self, read, **extra):
+        super().__init__(**extra)
+        self.read = read
+
+    def resolve(self):
+        return {**self.read(), **self}
+
+
 def _already_booked(request, occurrence, browser):
     """Has this browser booked this date already? A resubmitted form (a double click) does not
-    count: the service hands back the first booking for it."""
+    count: the service hands back the first booking for it. One query."""
     key = request.POST.get("form_key", "")
-    if is_form_key(key) and SignUp.objects.filter(submission_key=hash_token(key)).exists():
-        return False
-    return SignUp.objects.active().filter(occurrence=occurrence, browser_key=browser).exists()
+    submission = Q(submission_key=hash_token(key)) if is_form_key(key) else Q(pk__in=[])
+    mine = Q(occurrence=occurrence, browser_key=browser) & ~Q(status__in=INACTIVE)
+    counts = SignUp.objects.filter(submission | mine).aggregate(
+        repeated=Count("pk", filter=submission), mine=Count("pk", filter=mine)
+    )
+    return not counts["repeated"] and bool(counts["mine"])
 
 
 def signup(request, *, event, occurrence_id):
@@ -104,7 +123,10 @@ def signup(request, *, event, occurrence_id):
     if occurrence is None or source.join_mode not in (JoinMode.MAYBE, JoinMode.BOOKING):
         raise Http404
     template = "events/signup.html"
-    context = {"occurrence": occurrence, "places_left": places.places_left(occurrence=occurrence)}
+
+    def context():
+        return {"occurrence": occurrence, "places_left": places.places_left(occurrence=occurrence)}
+
     browser = browser_key(request.META.get("CSRF_COOKIE"), f"date-{occurrence.pk}")
     if source.join_mode == JoinMode.MAYBE:
         form_class, extra = MaybeForm, {}
@@ -113,7 +135,7 @@ def signup(request, *, event, occurrence_id):
         form_class, extra = BookingForm, {"already_booked": booked}
     if request.method != "POST":
         form = form_class(initial={"form_key": new_form_key()}, **extra)
-        return _signup_response(request, event, template, {**context, "form": form})
+        return _signup_response(request, event, template, {**context(), "form": form})
 
     def create(data, language):
         if source.join_mode == JoinMode.MAYBE:
@@ -150,11 +172,14 @@ def enrolment(request, *, event):
     if source.join_mode != JoinMode.ENROLMENT:
         raise Http404
     template = "events/enrolment.html"
-    dates = list(Occurrence.objects.filter(event=source).upcoming().order_by("start")[:20])
-    context = {"dates": dates, "places_left": places.places_left(event=source)}
+
+    def context():
+        dates = list(Occurrence.objects.filter(event=source).upcoming().order_by("start")[:20])
+        return {"dates": dates, "places_left": places.places_left(event=source)}
+
     if request.method != "POST":
         form = EnrolmentForm(initial={"form_key": new_form_key()})
-        return _signup_response(request, event, template, {**context, "form": form})
+        return _signup_response(request, event, template, {**context(), "form": form})
 
     def create(data, language):
         return services.enrol(
