@@ -4,23 +4,31 @@ cache (ibasho/page_cache.py) and kept in the shared cache beside the pages, so a
 misses the page cache does not ask for them again: a page published or moved, a site or the
 centre's settings saved start a new "site" generation, and with it a fresh read."""
 
+import secrets
+
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.utils.translation import get_language
 from wagtail.models import Site
 
-from . import page_cache
-
 TIMEOUT = 24 * 60 * 60  # a generation left behind is dropped within a day
+# The page cache's "site" scope (ibasho.page_cache.GENERATION_KEY, which builds on the models
+# that read this module, hence the name written twice).
+SITE_GENERATION_KEY = "ibasho:pages:generation"
 
 
 def site_generation(request):
-    """The page cache's "site" generation, read once per request."""
+    """The page cache's "site" generation, read once per request (a lost one starts anew, as
+    in ibasho.page_cache.generations)."""
     held = getattr(request, "page_cache_generations", None)
-    if held and page_cache.SITE in held:
-        return held[page_cache.SITE]
+    if held and "site" in held:
+        return held["site"]
     if not hasattr(request, "_ibasho_site_generation"):
-        request._ibasho_site_generation = page_cache.generations([page_cache.SITE])[page_cache.SITE]
+        generation = cache.get(SITE_GENERATION_KEY)
+        if generation is None:
+            cache.add(SITE_GENERATION_KEY, secrets.token_hex(8), timeout=None)
+            generation = cache.get(SITE_GENERATION_KEY)
+        request._ibasho_site_generation = generation
     return request._ibasho_site_generation
 
 

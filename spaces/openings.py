@@ -89,9 +89,8 @@ def openings_for(spaces, *, now=None):
         .order_by("start")
         .values("start")[:1]
     )
-    from .pages import SpacePage  # the pages module reads openings itself
-
-    upcoming = SpacePage.objects.filter(pk__in=pks).annotate(first=Subquery(first))
+    space_pages = Occurrence._meta.get_field("space").related_model  # pages read openings
+    upcoming = space_pages.objects.filter(pk__in=pks).annotate(first=Subquery(first))
     for pk, start in upcoming.values_list("pk", "first"):
         openings[pk].next_start = start
     return openings
