@@ -1,7 +1,9 @@
 """Fill a benchmark database: 200 events with about 10,000 dates over the horizon, at 20
-spaces in 4 areas, with some cancelled and moved dates. Run through `python -m bench.generate`."""
+spaces in 4 areas, with some cancelled and moved dates. Run through `python -m bench.generate`;
+`BENCH_SERIES` sets another number of events (the dates grow with it)."""
 
 import datetime as dt
+import os
 import random
 
 import django
@@ -38,7 +40,8 @@ def main():
     today = timezone.localdate()
     weekdays = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
     kinds = ["drop_in", "family_group", "peer_session", "seminar", "consultation"]
-    for i in range(200):
+    series = int(os.environ.get("BENCH_SERIES", "200"))
+    for i in range(series):
         event = EventPage(
             title=f"集まり{i}",
             slug=f"event-{i}",
@@ -57,13 +60,15 @@ def main():
         ]
         events_index.add_child(instance=event)
         event.save_revision().publish()
-    upcoming = Occurrence.objects.filter(start__gt=timezone.now() + dt.timedelta(hours=1))
-    # Not those a national holiday has closed already.
-    upcoming = [o for o in upcoming if not o.is_cancelled]
+    # Holidays already cancel some dates; of the others about a tenth are cancelled, some moved.
+    upcoming = list(
+        Occurrence.objects.scheduled().filter(start__gt=timezone.now() + dt.timedelta(hours=1))
+    )
     random.shuffle(upcoming)
-    for occurrence in upcoming[:1000]:
+    cancelled, moved = series * 5, series * 6
+    for occurrence in upcoming[:cancelled]:
         cancel_occurrence(occurrence=occurrence, message="お休みです")
-    for occurrence in upcoming[1000:1200]:
+    for occurrence in upcoming[cancelled:moved]:
         move_occurrence(
             occurrence=occurrence,
             start=occurrence.start + dt.timedelta(hours=1),

@@ -6,7 +6,13 @@ way in the same run: gunicorn with 2 sync workers, wrk with 8 connections.
 Each page is measured twice: rendered on every request (page cache off) and served from the
 page cache (as anonymous visitors get it). The baseline is the trivial view on the server with
 the page cache off, so the cache's own work counts against the pages, never the baseline.
-Prints requests per second, the median latency and the ratio to the trivial view."""
+Prints requests per second, the median latency and the ratio to the trivial view.
+
+    BENCH_SCALES=50,200,800 python -m bench.listings
+
+measures the pages off the cache again on databases of 50 and 800 events (each in its own
+run beside its own trivial view) and prints how much slower each page gets from the smallest
+to the largest, as a ratio of ratios (so a busier machine in one run does not count)."""
 
 import contextlib
 import os
@@ -71,23 +77,47 @@ def gunicorn(env, *, workers=2):
         server.wait()
 
 
-def main():
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is needed: apt-get install -y wrk")
+@contextlib.contextmanager
+def generated(series):
+    """The environment of a fresh benchmark database with `series` events."""
     var = Path(tempfile.mkdtemp(prefix="ibasho-bench-"))
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "IBASHO_VAR_DIR": str(var)}
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
-    python = sys.executable
+    env["BENCH_SERIES"] = str(series)
     started = time.monotonic()
-    subprocess.run([python, "-m", "bench.generate"], cwd=ROOT, env=env, check=True)
-    print(f"data generated in {time.monotonic() - started:.0f} s")
+    subprocess.run([sys.executable, "-m", "bench.generate"], cwd=ROOT, env=env, check=True)
+    print(f"data for {series} series generated in {time.monotonic() - started:.0f} s")
     try:
-        baseline = serve_and_measure(env, [("trivial view (baseline)", "/bench/trivial")], "0")
-        uncached = serve_and_measure(env, PAGES, "0")
-        cached = serve_and_measure(env, PAGES, "600")
+        yield env
     finally:
         shutil.rmtree(var, ignore_errors=True)
+
+
+def main():
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed: apt-get install -y wrk")
+    scales = sorted({int(n) for n in os.environ.get("BENCH_SCALES", "200").split(",")} | {200})
+    uncached_at = {}
+    for series in scales:
+        with generated(series) as env:
+            baseline = serve_and_measure(env, [("trivial view (baseline)", "/bench/trivial")], "0")
+            uncached = serve_and_measure(env, PAGES, "0")
+            uncached_at[series] = [rps / baseline[0][1] for _, rps, _, _ in uncached]
+            if series == 200:
+                table = baseline, uncached, serve_and_measure(env, PAGES, "600")
+    print_table(*table)
+    if len(scales) > 1:
+        low, high = scales[0], scales[-1]
+        print(f"\noff the cache, {low} -> {high} series (ratio to the trivial view in each run)")
+        print(f"{'page':24} {low:>9} {high:>9} {'slower by':>10}")
+        for (label, _), at_low, at_high in zip(
+            PAGES, uncached_at[low], uncached_at[high], strict=True
+        ):
+            print(f"{label:24} {at_low:9.1%} {at_high:9.1%} {at_low / at_high:9.2f}x")
+
+
+def print_table(baseline, uncached, cached):
     trivial = baseline[0][1]
     print(f"\n{'page':24} {'cache':>6} {'req/s':>9} {'median':>9} {'vs trivial':>11} {'errors':>7}")
     for label, rps, median, errors in baseline:

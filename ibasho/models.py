@@ -157,6 +157,18 @@ class CentreSettings(ClusterableModel, BaseSiteSetting):
     class Meta:
         verbose_name = _("centre and contacts")
 
+    @classmethod
+    def for_request(cls, request):
+        """Wagtail's per-request copy, read once per site generation (see ibasho.chrome)."""
+        from . import chrome  # chrome builds on the page cache, which builds on these models
+
+        name = cls.get_cache_attr_name()
+        if not hasattr(request, name):
+            centre = chrome.centre_settings(request, cls)
+            centre._request = request
+            setattr(request, name, centre)
+        return getattr(request, name)
+
     @property
     def display_name(self):
         return in_language(self.name, self.name_en)

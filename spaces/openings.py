@@ -4,7 +4,7 @@ fixed number of queries, from the drop-in dates (events) and the live statuses."
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Min
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from events.schedule.models import EventKind, Occurrence
@@ -82,12 +82,15 @@ def openings_for(spaces, *, now=None):
     )
     for occurrence in scheduled.between(day_start, day_end).filter(end__gt=now).order_by("start"):
         openings[occurrence.space_id].today.append(occurrence)
-    upcoming = (
-        scheduled.filter(start__gte=day_end)
-        .order_by()
-        .values("space_id")
-        .annotate(first=Min("start"))
+    # The first date after today, per space: each an ORDER BY start LIMIT 1 along the index on
+    # (space, status, start), which stops at the first drop-in date however long the schedule.
+    first = (
+        scheduled.filter(space_id=OuterRef("pk"), start__gte=day_end)
+        .order_by("start")
+        .values("start")[:1]
     )
-    for row in upcoming:
-        openings[row["space_id"]].next_start = row["first"]
+    space_pages = Occurrence._meta.get_field("space").related_model  # pages read openings
+    upcoming = space_pages.objects.filter(pk__in=pks).annotate(first=Subquery(first))
+    for pk, start in upcoming.values_list("pk", "first"):
+        openings[pk].next_start = start
     return openings

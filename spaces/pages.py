@@ -18,7 +18,7 @@ from wagtail.search import index
 
 from events.pages.schema_org import place_data, to_json_ld
 from events.schedule.i18n import pages_in_current_language, source_page, source_pages
-from events.schedule.listing import calendar_page_url, feed_url, filter_q
+from events.schedule.listing import attach_event_urls, calendar_page_url, feed_url, filter_q
 from events.schedule.models import RICH_TEXT_FEATURES, Audience, FilteredIndexMixin, Occurrence
 from events.schedule.places import shows_address, shows_join_link
 from events.signups.places import attach_booking_state
@@ -226,6 +226,7 @@ def space_context(request, *, space, days=14):
     attach_booking_state(occurrences, now)
     for occurrence in occurrences:
         occurrence.display_event = events[occurrence.event_id]
+    attach_event_urls(occurrences, request)
     return {
         "occurrences": occurrences,
         "json_ld": to_json_ld(place_data(space, request)),

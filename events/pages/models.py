@@ -5,6 +5,7 @@ calendars they show; those know an event page only as "events.EventPage"."""
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import (
     FieldPanel,
@@ -212,8 +213,13 @@ def event_context(request, *, event, limit=12):
         {o.space for o in occurrences if o.space} | ({event.space} if event.space else set())
     )
     attach_booking_state(occurrences)
+    # The links of each date from the page's URL and its date's number, not reversed per date.
+    signup_url = event.get_url(request) + event.reverse_subpage("signup", args=[0])[:-2]
+    calendar_url = reverse("events-date-calendar", args=[0]).removesuffix("0.ics")
     for occurrence in occurrences:
         occurrence.display_space = spaces.get(occurrence.space_id)
+        occurrence.signup_url = f"{signup_url}{occurrence.pk}/"
+        occurrence.calendar_url = f"{calendar_url}{occurrence.pk}.ics"
     source = event.source
     # This event's own dates, not the whole space's.
     filters = {"event": source.slug}

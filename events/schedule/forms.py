@@ -33,6 +33,18 @@ def space_choices():
     return _place_choices["space"]()
 
 
+def read_once(choices):
+    """Lazy choices that are read the first time they are asked for, and kept."""
+    held = []
+
+    def read():
+        if not held:
+            held.append(list(choices()))
+        return held[0]
+
+    return read
+
+
 def event_choices():
     """Live event pages by slug (which their translations share), named in the reader's
     language where they have been translated into it: for one event's own feed."""
@@ -111,14 +123,14 @@ class EventFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        # Read when they are shown or a value is checked, not for a feed without the filter.
-        self.fields["area"].choices = lambda: [("", _("Everywhere")), *area_choices()]
-        self.fields["organisation"].choices = lambda: [
-            ("", _("Any organisation")),
-            *organisation_choices(),
-        ]
-        self.fields["space"].choices = space_choices
-        self.fields["event"].choices = event_choices
+        # Read when they are shown or a value is checked, not for a feed without the filter,
+        # and then once for the form (Django asks a callable again each time).
+        self.fields["area"].choices = read_once(lambda: [("", _("Everywhere")), *area_choices()])
+        self.fields["organisation"].choices = read_once(
+            lambda: [("", _("Any organisation")), *organisation_choices()]
+        )
+        self.fields["space"].choices = read_once(space_choices)
+        self.fields["event"].choices = read_once(event_choices)
 
     def chosen_labels(self):
         """What a valid form's filters choose, by name in the reader's language ("ひだまり",

@@ -36,6 +36,17 @@ def apply_filters(occurrences, data):
     return occurrences.filter(filter_q(data))
 
 
+def attach_event_urls(occurrences, request):
+    """Give each date `.event_url`: its `display_event`'s URL, found once per event rather
+    than once per date in the template."""
+    urls = {}
+    for occurrence in occurrences:
+        event = occurrence.display_event
+        if event.pk not in urls:
+            urls[event.pk] = event.get_url(request)
+        occurrence.event_url = urls[event.pk]
+
+
 def listing_context(request, *, index_page):
     data = request.GET.copy()
     data.setdefault("view", "week")  # so the form shows the view the page shows
@@ -50,6 +61,7 @@ def listing_context(request, *, index_page):
     for occurrence in items:
         occurrence.display_event = events[occurrence.event_id]
         occurrence.display_space = spaces.get(occurrence.space_id)
+    attach_event_urls(items, request)
     days = [
         (day, list(group))
         for day, group in groupby(

@@ -461,6 +461,8 @@ class Occurrence(models.Model):
         indexes = [
             models.Index(fields=["start"], name="occurrence_start"),
             models.Index(fields=["space", "start"], name="occurrence_space_start"),
+            # A space's next date (spaces/openings.py): scheduled dates in order, per space.
+            models.Index(fields=["space", "status", "start"], name="occurrence_space_status_start"),
         ]
 
     def __str__(self):

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "ibasho.conditional.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # The Wagtail site of the request from the shared cache (ibasho/chrome.py).
+    "ibasho.chrome.SiteMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before anything reads the form: bytes that are not UTF-8 get a 400, never a stored "�".
     "ibasho.encoding.RefuseInvalidUTF8Middleware",

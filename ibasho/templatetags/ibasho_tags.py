@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.models import Page
 
+from ibasho import chrome
 from ibasho.models import HomePage
 
 register = template.Library()
@@ -47,20 +48,22 @@ def centre_name(context):
 def site_navigation(context):
     """The home page of the current language and the sections under it, for the header."""
     request = context["request"]
-    home = HomePage.objects.live().filter(locale__language_code=get_language()).first()
-    if home is None:
-        return {"home_url": _language_home(get_language()), "items": []}
+
+    def read():
+        home = HomePage.objects.live().filter(locale__language_code=get_language()).first()
+        if home is None:
+            return {"home_url": _language_home(get_language()), "items": []}
+        sections = home.get_children().live().in_menu()
+        items = [{"title": s.title, "url": s.get_url(request), "path": s.path} for s in sections]
+        return {"home_url": home.get_url(request), "items": items}
+
+    nav = chrome.navigation(request, read)
     current = context.get("page")
-    items = []
-    for section in home.get_children().live().in_menu():
-        items.append(
-            {
-                "title": section.title,
-                "url": section.get_url(request),
-                "current": current is not None and current.path.startswith(section.path),
-            }
-        )
-    return {"home_url": home.get_url(request), "items": items}
+    items = [
+        {**item, "current": current is not None and current.path.startswith(item["path"])}
+        for item in nav["items"]
+    ]
+    return {"home_url": nav["home_url"], "items": items}
 
 
 @register.inclusion_tag("includes/share.html", takes_context=True)
