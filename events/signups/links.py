@@ -18,14 +18,26 @@ def manage_link(token, language):
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + manage_path(token, language)
 
 
-def add_token(signup, token):
+def add_token(signup, token, *, code=""):
+    """Store a token's hash; with the booking code, also the code sealed under the token."""
+    box = tokens.seal_code(code, token) if code else ""
     ManageToken.objects.get_or_create(
-        token_hash=tokens.hash_token(token), defaults={"signup": signup}
+        token_hash=tokens.hash_token(token), defaults={"signup": signup, "code_box": box}
     )
 
 
-def new_manage_link(*, signup):
+def new_manage_link(*, signup, code=""):
     """A fresh private token for a sign-up (for an e-mail); earlier ones keep working."""
     token = tokens.token_for(tokens.new_form_key())
-    add_token(signup, token)
+    add_token(signup, token, code=code)
     return token
+
+
+def code_behind(token):
+    """The booking code the page behind this token may show again, or ""."""
+    box = (
+        ManageToken.objects.filter(token_hash=tokens.hash_token(token))
+        .values_list("code_box", flat=True)
+        .first()
+    )
+    return tokens.open_code(box, token) if box else ""
