@@ -162,6 +162,7 @@ def register_signup_urls():
             admin_views.date_head_count,
             name="events_date_head_count",
         ),
+        path("signups/find/", admin_views.find_booking, name="events_find_booking"),
         path("signups/attendance/", admin_views.attendance, name="events_attendance"),
         path("outbox/", admin_views.outbox_failures, name="events_outbox"),
         path(
@@ -187,6 +188,14 @@ def register_outbox_permission():
     """So that staff groups can be given the *Unsent e-mail* page in Settings → Groups."""
     return Permission.objects.filter(
         content_type__app_label="events", codename="change_outboxmessage"
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_find_booking_menu_item():
+    # Shown to the same staff as the counts: whoever may edit some event.
+    return AttendanceMenuItem(
+        _("Find a booking"), reverse("events_find_booking"), icon_name="search", order=211
     )
 
 

@@ -82,7 +82,8 @@ def test_the_confirmation_is_a_row_of_the_sign_up_transaction(date):
         signup,
         MessageStatus.PENDING,
     )
-    assert message.payload == {} and message.to_address == ""  # ids only, no address
+    # Ids only, no address; the booking code only sealed (events.signups.tokens.seal_code).
+    assert list(message.payload) == ["code_box"] and message.to_address == ""
     assert mail.outbox == []  # nothing left yet: the commit has not happened
 
 

@@ -137,3 +137,18 @@ class MonthForm(forms.Form):
         """The first day of the month and the first day of the next."""
         first = self.cleaned_data["month"]
         return first, (first + dt.timedelta(days=32)).replace(day=1)
+
+
+class FindBookingForm(forms.Form):
+    """Staff on the phone with someone who lost their link: the date and the nickname they
+    remember."""
+
+    date = forms.DateField(
+        label=_("date"), widget=forms.DateInput(attrs={"type": "date"}), required=True
+    )
+    nickname = forms.CharField(
+        label=_("nickname (or part of it)"),
+        max_length=40,
+        required=False,
+        error_messages=too_long(40),
+    )

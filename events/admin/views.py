@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from wagtail.permission_policies.pages import PagePermissionPolicy
@@ -22,9 +23,10 @@ from ..pages.models import EventPage
 from ..schedule.models import Occurrence
 from ..schedule.recurrence import site_zone
 from ..signups import places, services
+from ..signups.links import manage_link
 from ..signups.models import Absence, JoinMode, SignUp, SignUpKind, SignUpSource, SignUpStatus
-from ..signups.tokens import new_form_key
-from .forms import AttendedForm, MonthForm, StaffBookingForm, StaffEnrolmentForm
+from ..signups.tokens import format_code, new_form_key
+from .forms import AttendedForm, FindBookingForm, MonthForm, StaffBookingForm, StaffEnrolmentForm
 
 event_permission_policy = PagePermissionPolicy(EventPage)
 
@@ -140,12 +142,14 @@ def _take_signup(request, occurrence, form_class, sign_up, title):
         form = form_class(request.POST)
         if form.is_valid():
             try:
-                signup, _token, created = sign_up(**form.cleaned_data)
+                signup, token, created = sign_up(**form.cleaned_data)
             except services.SignUpError as error:
                 form.add_error(None, str(error))
             else:
                 if created:
                     messages.success(request, STATUS_MESSAGES[signup.status])
+                    # The code to read out on the phone or write on the paper slip, shown once.
+                    return _show_new_code(request, occurrence, signup, token, signup.booking_code)
                 else:
                     messages.info(request, _("This form had already been sent; nothing was added."))
                 return redirect("events_day_signups", occurrence_id=occurrence.pk)
@@ -181,12 +185,38 @@ def add_enrolment(request, occurrence_id):
     return _take_signup(request, occurrence, StaffEnrolmentForm, enrol, _("Add an enrolment"))
 
 
+def _show_new_code(request, occurrence, signup, token, code):
+    """The booking code and private address of a sign-up, shown to staff this once (neither is
+    kept anywhere but as a hash). Never cached."""
+    context = {
+        "occurrence": occurrence,
+        "event": occurrence.event,
+        "signup": signup,
+        "code": format_code(code),
+        "link": manage_link(token, signup.language),
+    }
+    response = TemplateResponse(request, "events/admin/new_code.html", context)
+    add_never_cache_headers(response)
+    return response
+
+
 @require_POST
 def signup_action(request, occurrence_id, signup_id):
     """One staff action on one sign-up of the date, then back to the date's list."""
     occurrence = _date_for_staff(request, occurrence_id)
     signup = get_object_or_404(_signups_of(occurrence), pk=signup_id)
     action = request.POST.get("action")
+    if action == "new_code":
+        if request.POST.get("confirmed") != "1":
+            # The old code and links stop working: ask first.
+            context = {"occurrence": occurrence, "event": occurrence.event, "signup": signup}
+            return TemplateResponse(request, "events/admin/confirm_new_code.html", context)
+        try:
+            token, code = services.renew_link(signup=signup)
+        except services.SignUpError as error:
+            messages.error(request, str(error))
+            return redirect("events_day_signups", occurrence_id=occurrence.pk)
+        return _show_new_code(request, occurrence, signup, token, code)
     if action == "cancel" and request.POST.get("confirmed") != "1":
         # One misplaced click must not take away someone's place: ask first.
         context = {"occurrence": occurrence, "event": occurrence.event, "signup": signup}
@@ -208,6 +238,57 @@ def signup_action(request, occurrence_id, signup_id):
     except services.SignUpError as error:
         messages.error(request, str(error))
     return redirect("events_day_signups", occurrence_id=occurrence.pk)
+
+
+def find_booking(request):
+    """Find a booking by its date and the nickname the person remembers, among the events this
+    member of staff may manage; each result leads to its date's list (to give a new code).
+    A POST, so that no nickname goes into an address (or a log)."""
+    if not can_see_attendance(request.user):
+        raise PermissionDenied
+    form = FindBookingForm(request.POST or None)
+    results = None
+    if form.is_valid():
+        day = form.cleaned_data["date"]
+        zone = site_zone()
+        start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+        found = (
+            SignUp.objects.active()
+            .exclude(kind=SignUpKind.MAYBE)
+            .filter(erased_at__isnull=True)
+            .filter(
+                Q(occurrence__start__gte=start, occurrence__start__lt=start + dt.timedelta(days=1))
+                | Q(
+                    kind=SignUpKind.ENROLMENT,
+                    event__occurrences__start__gte=start,
+                    event__occurrences__start__lt=start + dt.timedelta(days=1),
+                )
+            )
+            .select_related("event", "occurrence")
+            .distinct()
+            .order_by("queued_at", "pk")
+        )
+        if nickname := form.cleaned_data["nickname"].strip():
+            found = found.filter(nickname__icontains=nickname)
+        results = []
+        for signup in found[:50]:
+            if not can_manage_signups(request.user, signup.event):
+                continue
+            occurrence = signup.occurrence or (
+                Occurrence.objects.filter(
+                    event_id=signup.event_id,
+                    start__gte=start,
+                    start__lt=start + dt.timedelta(days=1),
+                )
+                .order_by("start")
+                .first()
+            )
+            results.append({"signup": signup, "occurrence": occurrence})
+    response = TemplateResponse(
+        request, "events/admin/find_booking.html", {"form": form, "results": results}
+    )
+    add_never_cache_headers(response)
+    return response
 
 
 # --- Monthly counts for reports ------------------------------------------------------------------

@@ -3,6 +3,7 @@ e-mail attachments, written by the same writer as the feeds (events.calendars.ic
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..calendars.feeds import HISTORY
 from ..calendars.ical import build_feed, occurrence_component
@@ -29,7 +30,7 @@ def sequence_offset(signup, *, cancelling):
     return offset
 
 
-def signup_calendar(signup, *, request=None, method="PUBLISH", occurrences=None):
+def signup_calendar(signup, *, request=None, method="PUBLISH", occurrences=None, manage_url=None):
     """The dates of one sign-up (the booked date, or every coming date of an enrolled series),
     or just `occurrences` (a date that changed), as a file to import or an e-mail attachment.
     Bytes, CRLF line endings.
@@ -39,11 +40,13 @@ def signup_calendar(signup, *, request=None, method="PUBLISH", occurrences=None)
     and a cancelled sign-up (`method="CANCEL"`) takes the entries out again."""
     if occurrences is None:
         occurrences = signup_dates(signup, since=timezone.now())
-    title, components = entries(signup, request=request, method=method, occurrences=occurrences)
+    title, components = entries(
+        signup, request=request, method=method, occurrences=occurrences, manage_url=manage_url
+    )
     return build_feed(components, name=title, method=method, subscription=False)
 
 
-def subscribed_calendar(signup, *, request):
+def subscribed_calendar(signup, *, request, manage_url=None):
     """(bytes, time of the last change) of the manage page's calendar link, which a calendar
     app may subscribe to and fetch again every few hours: it follows what happens to the
     booking (a date moved or cancelled, a place confirmed, the booking cancelled) like the
@@ -52,7 +55,9 @@ def subscribed_calendar(signup, *, request):
     change, so that it is the same bytes until something changes."""
     method = "PUBLISH" if signup.is_active else "CANCEL"
     occurrences = signup_dates(signup, since=timezone.now() - HISTORY)
-    title, components = entries(signup, request=request, method=method, occurrences=occurrences)
+    title, components = entries(
+        signup, request=request, method=method, occurrences=occurrences, manage_url=manage_url
+    )
     moments = [signup.updated_at, signup.event.last_published_at]
     changed = max(filter(None, [*moments, *(o.updated_at for o in occurrences)]))
     return build_feed(components, name=title, method=method, stamp=changed), changed
@@ -66,12 +71,20 @@ def signup_dates(signup, *, since):
     return list(dates.select_related(*PLACE_RELATIONS).order_by("start"))
 
 
-def entries(signup, *, request, method, occurrences):
-    """(calendar name, VEVENTs) of these dates of one sign-up."""
+def entries(signup, *, request, method, occurrences, manage_url=None):
+    """(calendar name, VEVENTs) of these dates of one sign-up. With `manage_url` (the person's
+    private page), each entry leads back to it (URL and a line of DESCRIPTION), so that the
+    calendar is a way back to the booking when the link is lost."""
     event = signup.event
     has_place = signup.has_place
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     url = request.build_absolute_uri(event.url) if request is not None else base + event.url
+    extra = {}
+    if manage_url:
+        url = manage_url
+        extra["description"] = _("Your booking (to see it, change it or cancel): %(url)s") % {
+            "url": manage_url
+        }
     # Discreet where staff gave the event a discreet title: calendars are often shared.
     localized = event.localized
     title, discreet = localized.calendar_title, bool(localized.discreet_title)
@@ -91,6 +104,7 @@ def entries(signup, *, request, method, occurrences):
                 cancelled=method == "CANCEL",
                 tentative=not has_place,
                 sequence=occurrence.sequence + offset,
+                **extra,
             )
         )
     return title, components

@@ -13,7 +13,7 @@ from ..messages.addresses import AddressError, clean_address
 from ..messages.addresses import normalise as normalise_address
 from .models import MAX_PARTY_SIZE
 from .phones import PhoneError, phone_digits
-from .tokens import is_form_key
+from .tokens import is_form_key, normalize_code
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 LINE_BREAKS = re.compile(r"[\r\n]")
@@ -443,3 +443,32 @@ class LostLinksForm(forms.Form):
             **too_long(254),
         },
     )
+
+
+class BookingCodeForm(forms.Form):
+    """The booking code written down at sign-up, typed in at /my/ (any case, full-width, with
+    or without the dash)."""
+
+    code = forms.CharField(
+        label=_("Your booking code (10 letters and numbers, e.g. K7QMX-4WXPR)"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+        error_messages={
+            "required": _("Please type the booking code you wrote down."),
+            **too_long(40),
+        },
+    )
+
+    def clean_code(self):
+        code = normalize_code(self.cleaned_data["code"])
+        if not code:
+            raise forms.ValidationError(
+                _(
+                    "A booking code has 10 letters and numbers, like K7QMX-4WXPR. Please check "
+                    "it and type it again (capital or small letters are both fine)."
+                ),
+                code="format",
+            )
+        return code

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .tokens import hash_token
+from .tokens import hash_code, hash_token, normalize_code
 
 
 class JoinMode(models.TextChoices):
@@ -62,6 +62,14 @@ class SignUpQuerySet(models.QuerySet):
             return self.none()
         return self.filter(manage_tokens__token_hash=hash_token(token), erased_at__isnull=True)
 
+    def with_code(self, typed):
+        """The sign-up behind a booking code as typed, or none (a wrong, erased or replaced
+        code alike). Only keyed hashes of codes are stored."""
+        code = normalize_code(typed)
+        if not code:
+            return self.none()
+        return self.filter(code_hash=hash_code(code), erased_at__isnull=True)
+
 
 class SignUp(models.Model):
     """A person's (or family's) intention to come: an anonymous "maybe", a booking for one date,
@@ -98,6 +106,9 @@ class SignUp(models.Model):
     # A hash of the browser's CSRF secret and the date: the same browser booking the same date
     # again is asked whether it is for someone else. Meaningless without the cookie; erased.
     browser_key = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    # The keyed hash of the booking code (events.signups.tokens), typed in at /my/; a new one
+    # from staff replaces it.
+    code_hash = models.CharField(max_length=64, blank=True, editable=False)
     queued_at = models.DateTimeField(_("in line since"), default=timezone.now)
     # An offer that was not taken up in time: still on the list, but the next offer goes to
     # someone else first.
@@ -120,6 +131,9 @@ class SignUp(models.Model):
                 fields=["submission_key"],
                 condition=~Q(submission_key=""),
                 name="signup_one_row_per_submission",
+            ),
+            models.UniqueConstraint(
+                fields=["code_hash"], condition=~Q(code_hash=""), name="signup_one_code_each"
             ),
             models.CheckConstraint(
                 condition=Q(party_size__gte=1, party_size__lte=MAX_PARTY_SIZE),
@@ -169,6 +183,9 @@ class ManageToken(models.Model):
 
     signup = models.ForeignKey(SignUp, on_delete=models.CASCADE, related_name="manage_tokens")
     token_hash = models.CharField(max_length=64, unique=True)
+    # The booking code sealed under this link's token (tokens.seal_code), when the code was known
+    # as the link was made: so the page behind the link can show it again.
+    code_box = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -21,6 +21,7 @@ from ..messages.models import MessageStatus, OutboxMessage
 from ..schedule.models import Occurrence
 from ..schedule.places import PLACE_RELATIONS
 from ..schedule.recurrence import site_zone
+from . import tokens
 from .calendar import signup_calendar
 from .links import manage_link, new_manage_link
 from .models import Absence, MessageKind, SignUp, SignUpKind, SignUpStatus
@@ -33,6 +34,10 @@ def _fresh_link(signup, language=None):
 # --- Writing rows (inside the caller's transaction) --------------------------------------------
 
 
+def _outbox_key(signup):
+    return f"confirmation-{signup.pk}"
+
+
 def may_confirm(email):
     """Counts one confirmation to this address against IBASHO_MAIL_RATE_PER_ADDRESS (anyone can
     type anyone's address): False once too many went there lately. True without an address."""
@@ -43,16 +48,18 @@ def may_confirm(email):
     )
 
 
-def send_signup_confirmation(signup, *, may_mail=None):
+def send_signup_confirmation(signup, *, may_mail=None, code=""):
     """The confirmation, unless the per-address limit holds it back (`may_mail`, from
     may_confirm, counted by the caller before its row lock, or here): then nothing is written
     and False comes back, and the sign-up, taken all the same, gets no reminders either. True
-    when there is no address."""
+    when there is no address. The booking code goes to the worker sealed."""
     if not signup.email:
         return True
     if not (may_confirm(signup.email) if may_mail is None else may_mail):
         return False
-    outbox.queue(kind=MessageKind.CONFIRMATION, signup=signup)
+    # The booking code goes to the worker sealed, and is sealed again under the e-mail's link.
+    payload = {"code_box": tokens.seal_code(code, _outbox_key(signup))} if code else {}
+    outbox.queue(kind=MessageKind.CONFIRMATION, signup=signup, payload=payload)
     return True
 
 
@@ -236,7 +243,9 @@ def _signup_mail(signup, template, context, *, method=None, occurrences=None):
         context = {"signup": signup, "event": signup.event.localized, **context}
         calendar = None
         if method:
-            calendar = signup_calendar(signup, method=method, occurrences=occurrences)
+            calendar = signup_calendar(
+                signup, method=method, occurrences=occurrences, manage_url=context.get("link")
+            )
     return _mail(
         template,
         context,
@@ -253,7 +262,10 @@ def render_confirmation(message, now):
         return None
     # A calendar invitation only for a place that is really theirs, not for the waiting list.
     method = "REQUEST" if signup.status == SignUpStatus.CONFIRMED else None
-    return _signup_mail(signup, "signup_confirmation", {"link": _fresh_link(signup)}, method=method)
+    code = tokens.open_code(message.payload.get("code_box", ""), _outbox_key(signup))
+    link = manage_link(new_manage_link(signup=signup, code=code), signup.language)
+    context = {"link": link, "code": tokens.format_code(code)}
+    return _signup_mail(signup, "signup_confirmation", context, method=method)
 
 
 def render_offer(message, now):

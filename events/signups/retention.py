@@ -45,6 +45,7 @@ def erase_personal_data(*, now=None):
             note="",
             submission_key="",
             browser_key="",
+            code_hash="",
             erased_at=now,
         )
     return erased

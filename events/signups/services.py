@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from ..schedule.models import Occurrence
 from . import notifications, phones, tokens
-from .links import create_token
+from .links import create_token, new_manage_link
 from .models import (
     HOLDING_PLACES,
     Absence,
@@ -72,15 +72,29 @@ def _check_date_open(occurrence, now):
         raise SignUpError(reason, str(DATE_CLOSED[reason]))
 
 
+def _unused_code():
+    """A new booking code. With 50 bits a clash is all but impossible; the unique constraint
+    would refuse one, and this look-up makes sure it never has to."""
+    while True:
+        code = tokens.new_booking_code()
+        if not SignUp.objects.filter(code_hash=tokens.hash_code(code)).exists():
+            return code
+
+
 def _create(form_key, **fields):
-    """The new sign-up and its manage token: two inserts. A form key already used (a double
-    click that got here second) breaks the unique submission key and raises IntegrityError,
-    which aborts the caller's transaction (see _once)."""
+    """The new sign-up with its manage token and booking code (shown again behind the token):
+    two inserts. A form key already used (a double click that got here second) breaks the unique
+    submission key and raises IntegrityError, which aborts the caller's transaction (see _once)."""
+    code = _unused_code()
     signup = SignUp.objects.create(
-        submission_key=tokens.hash_token(form_key), queued_at=timezone.now(), **fields
+        submission_key=tokens.hash_token(form_key),
+        code_hash=tokens.hash_code(code),
+        queued_at=timezone.now(),
+        **fields,
     )
+    signup.booking_code = code  # for the confirmation e-mail, written in this transaction
     token = tokens.token_for(form_key)
-    create_token(signup, token)
+    create_token(signup, token, code=code)
     return signup, token
 
 
@@ -130,7 +144,9 @@ def _confirm(signup, *, now, may_mail=None):
     """The confirmation and the reminders asked for; neither when mail to this address is held
     back (too much lately), and then no reminder later either, when dates change. `may_mail`:
     that limit, already counted before the row lock (None: count it now)."""
-    if notifications.send_signup_confirmation(signup, may_mail=may_mail):
+    if notifications.send_signup_confirmation(
+        signup, may_mail=may_mail, code=getattr(signup, "booking_code", "")
+    ):
         notifications.plan_reminders(signup, now=now)
     elif signup.wants_reminder:
         signup.wants_reminder = False
@@ -244,6 +260,31 @@ def enrol(
         )
         _confirm(signup, now=now)
     return signup, token, True
+
+
+def open_with_code(*, code):
+    """The sign-up behind a booking code as typed, and a new manage token for it (which shows
+    the code again); None for a wrong, replaced or erased code. The caller limits the tries."""
+    signup = SignUp.objects.with_code(code).first()
+    if signup is None:
+        return None
+    return signup, new_manage_link(signup=signup, code=tokens.normalize_code(code))
+
+
+def renew_link(*, signup):
+    """Staff, for someone who lost their link and code: a new booking code and a new link.
+    Every earlier link and the old code stop working. Returns (token, code), to be shown once
+    and read out; neither is kept anywhere."""
+    with transaction.atomic():
+        signup = relock(signup)
+        if signup.erased_at is not None:
+            raise SignUpError("erased", _("The details of this sign-up have been deleted."))
+        code = _unused_code()
+        signup.code_hash = tokens.hash_code(code)
+        signup.save(update_fields=["code_hash", "updated_at"])
+        signup.manage_tokens.all().delete()
+        token = new_manage_link(signup=signup, code=code)
+    return token, code
 
 
 def relock(signup):

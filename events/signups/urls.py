@@ -7,5 +7,6 @@ from . import views
 urlpatterns = [
     path("", views.lost_links, name="signup-lost-links"),
     path("<str:token>/", views.manage, name="signup-manage"),
+    path("<str:token>/slip/", views.manage_slip, name="signup-slip"),
     path("<str:token>/calendar.ics", views.manage_calendar, name="signup-calendar"),
 ]

@@ -2,6 +2,7 @@
 sign-up's link. Thin views: parse a form, call a service, redirect to the private manage page
 or show the form again with a kind message and everything the person typed."""
 
+import segno
 from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
@@ -10,18 +11,26 @@ from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, set_response_etag
 from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage, is_ratelimited
 
 from ..schedule.models import Occurrence
 from ..schedule.places import place_of, shows_address, shows_join_link
 from . import notifications, places, services
 from .calendar import subscribed_calendar
-from .forms import BookingForm, EnrolmentForm, LostLinksForm, MaybeForm, PartySizeForm
-from .links import manage_path
+from .forms import (
+    BookingCodeForm,
+    BookingForm,
+    EnrolmentForm,
+    LostLinksForm,
+    MaybeForm,
+    PartySizeForm,
+)
+from .links import code_behind, manage_path
 from .models import INACTIVE, JoinMode, SignUp, SignUpKind
-from .tokens import browser_key, hash_token, is_form_key, new_form_key
+from .tokens import browser_key, format_code, hash_token, is_form_key, new_form_key
 
 
 def _rate_limited(request, *, scope):
@@ -282,6 +291,7 @@ def manage(request, token):
             "mail_held_back": is_new and notifications.confirmation_held_back(signup),
             "bookmark_url": request.build_absolute_uri(request.path),
             "refused": refused,
+            "opened_with_code": request.GET.get("opened") == "code",
         },
     )
 
@@ -356,6 +366,7 @@ def manage_context(signup, *, token, party_form):
         "party_form": party_form,
         "book_again": can_book_again(signup),
         "rebook_key": new_form_key(),
+        "booking_code": format_code(code_behind(token)),
     }
 
 
@@ -365,7 +376,9 @@ def manage_calendar(request, token):
     signup = SignUp.objects.with_token(token).select_related("event", "occurrence").first()
     if signup is None:
         return _not_found(request)
-    body, changed = subscribed_calendar(signup, request=request)
+    # Each entry leads back to this booking's page: a calendar is one more way back to it.
+    page = request.build_absolute_uri(manage_path(token, translation.get_language()))
+    body, changed = subscribed_calendar(signup, request=request, manage_url=page)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="ibasho.ics"'
     # A calendar app subscribed to it asks every few hours: the same bytes keep their ETag, so
@@ -378,14 +391,89 @@ def manage_calendar(request, token):
     return response
 
 
+def manage_slip(request, token):
+    """The manage page as a small slip to print: the date, the place, the booking code and a QR
+    code of the private address, drawn here (nothing from another site)."""
+    signup = SignUp.objects.with_token(token).select_related("event", "occurrence").first()
+    if signup is None:
+        return _not_found(request)
+    page = request.build_absolute_uri(manage_path(token, translation.get_language()))
+    qr = segno.make(page, error="m").svg_inline(scale=3, border=4, svgclass="slip__qr")
+    # Decorative for a screen reader, which has the code and the address in text.
+    qr = qr.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
+    context = {
+        **manage_context(signup, token=token, party_form=None),
+        "manage_url": page,
+        "qr_svg": mark_safe(qr),  # noqa: S308 (segno's own SVG of our own URL, nothing typed)
+    }
+    return _signup_response(request, signup.event.localized, "events/manage_slip.html", context)
+
+
+def _wrong_codes(request, *, increment):
+    """The counts of wrong booking codes from this address and from everyone."""
+    return [
+        get_usage(request, group=group, key=key, rate=rate, increment=increment)
+        for group, key, rate in (
+            ("ibasho-code-ip", "ip", settings.IBASHO_CODE_RATE_PER_IP),
+            ("ibasho-code-all", lambda group, request: "all", settings.IBASHO_CODE_RATE_OVERALL),
+        )
+    ]
+
+
+def _too_many_wrong_codes(request):
+    """As many wrong codes as the rate allows have come already. With the cache down nothing
+    is counted (RATELIMIT_FAIL_OPEN)."""
+    return any(
+        usage is not None and usage["count"] >= usage["limit"]
+        for usage in _wrong_codes(request, increment=False)
+    )
+
+
+WRONG_CODE = _(
+    "We could not find a sign-up with this code. Please check it against what you wrote down "
+    "and try again. A code stops working some time after its date, when its details are "
+    "deleted, or when staff have given you a new one. The centre can help you by phone."
+)
+TOO_MANY_CODES = _(
+    "Several codes that did not fit have been typed in a short time, so we have paused this "
+    "for a while. Please try again in an hour, or phone the centre: staff can find your "
+    "booking by its date and your nickname."
+)
+
+
+def _open_with_code(request, form):
+    """The code form's POST: a redirect to the manage page, or the reason it was refused."""
+    if _too_many_wrong_codes(request):
+        form.add_error(None, TOO_MANY_CODES)
+        return 429
+    if not form.is_valid():
+        return 400
+    opened = services.open_with_code(code=form.cleaned_data["code"])
+    if opened is None:
+        _wrong_codes(request, increment=True)
+        form.add_error(None, WRONG_CODE)
+        return 404
+    _signup, token = opened
+    # A 303 to the private address, like after a sign-up: the code never goes into a URL, and
+    # the address, a /my/<token>/ path, is redacted in every log (ibasho.logs).
+    return redirect(manage_path(token, translation.get_language()) + "?opened=code")
+
+
 def lost_links(request):
-    """ "Send me my links": new links to every current sign-up made with this address, by
-    e-mail. The page says the same, and does the same work (one outbox row), whether or not
-    there are any: the look-up happens later, in the worker."""
-    form = LostLinksForm(request.POST or None)
+    """ "I lost my link": a booking code typed in opens the manage page; or new links to every
+    current sign-up made with an e-mail address, sent there. The e-mail part says the same, and
+    does the same work (one outbox row), whether or not there are any: the look-up happens
+    later, in the worker."""
+    form = LostLinksForm(request.POST if request.POST.get("action") != "code" else None)
+    code_form = BookingCodeForm(request.POST if request.POST.get("action") == "code" else None)
     sent = False
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "code":
+        outcome = _open_with_code(request, code_form)
+        if not isinstance(outcome, int):
+            return _private(outcome)
+        status = outcome
+    elif request.method == "POST":
         if is_ratelimited(
             request,
             group="ibasho-lost-links",
@@ -402,8 +490,5 @@ def lost_links(request):
             sent = True
         else:
             status = 400
-    return _private(
-        TemplateResponse(
-            request, "events/lost_links.html", {"form": form, "sent": sent}, status=status
-        )
-    )
+    context = {"form": form, "code_form": code_form, "sent": sent}
+    return _private(TemplateResponse(request, "events/lost_links.html", context, status=status))

@@ -446,6 +446,10 @@ RATELIMIT_FAIL_OPEN = True
 # keyed hash of the address, never the address itself.
 IBASHO_MAIL_RATE_PER_ADDRESS = os.environ.get("IBASHO_MAIL_RATE_PER_ADDRESS", "5/h")
 IBASHO_LOST_LINKS_RATE_PER_ADDRESS = os.environ.get("IBASHO_LOST_LINKS_RATE_PER_ADDRESS", "3/h")
+# Booking codes typed in at /my/: wrong ones counted per address and from everyone (a right
+# code is never counted). 50 bits against at most OVERALL guesses an hour: see the README.
+IBASHO_CODE_RATE_PER_IP = os.environ.get("IBASHO_CODE_RATE_PER_IP", "10/h")
+IBASHO_CODE_RATE_OVERALL = os.environ.get("IBASHO_CODE_RATE_OVERALL", "300/h")
 # Also ask DNS whether an address's domain takes mail (MX, else A/AAAA). Only a definite "no"
 # refuses: a timeout or a resolver that fails lets the address through.
 IBASHO_EMAIL_CHECK_DNS = os.environ.get("IBASHO_EMAIL_CHECK_DNS", "") == "1"
