@@ -21,6 +21,7 @@ from events.schedule.i18n import pages_in_current_language, source_page, source_
 from events.schedule.listing import calendar_page_url, feed_url, filter_q
 from events.schedule.models import RICH_TEXT_FEATURES, Audience, FilteredIndexMixin, Occurrence
 from events.schedule.places import shows_address, shows_join_link
+from events.signups.models import JoinMode
 from events.signups.places import attach_booking_state
 
 from .directory import Area, Feature, FeatureCode, LocationPolicy, Organisation
@@ -76,7 +77,17 @@ class SpacePage(Page):
     show_join_url = models.BooleanField(
         _("show the join link to everyone"),
         default=False,
-        help_text=_("Otherwise it is given only after signing up."),
+        help_text=_(
+            "Otherwise it is given on a “just come” date, and after “I might come” or a "
+            "confirmed booking."
+        ),
+    )
+    online_how_to_join = models.TextField(
+        _("how to join online"),
+        max_length=600,
+        blank=True,
+        validators=[MaxLengthValidator(600)],
+        help_text=_("e.g. which app opens, and that the display name can be a nickname."),
     )
     location_policy = models.CharField(
         _("address shown"),
@@ -127,7 +138,12 @@ class SpacePage(Page):
             heading=_("address and access"),
         ),
         MultiFieldPanel(
-            [FieldPanel("is_online"), FieldPanel("online_join_url"), FieldPanel("show_join_url")],
+            [
+                FieldPanel("is_online"),
+                FieldPanel("online_join_url"),
+                FieldPanel("show_join_url"),
+                FieldPanel("online_how_to_join"),
+            ],
             heading=_("online"),
         ),
         MultiFieldPanel(
@@ -223,6 +239,7 @@ def space_context(request, *, space, days=14):
         .order_by("start")
     )
     events = pages_in_current_language({o.event for o in occurrences})
+    modes = {o.event.join_mode for o in occurrences if not o.is_cancelled}
     attach_booking_state(occurrences, now)
     for occurrence in occurrences:
         occurrence.display_event = events[occurrence.event_id]
@@ -233,7 +250,8 @@ def space_context(request, *, space, days=14):
         "calendar_page_url": calendar_page_url({"space": space.slug}),
         # A public page: nobody reading it has a place (events.schedule.places).
         "show_address": shows_address(space),
-        "show_join_link": shows_join_link(space),
+        "show_join_link": shows_join_link(space, just_come=JoinMode.JUST_COME in modes),
+        "join_after_maybe": JoinMode.MAYBE in modes,
     }
 
 
