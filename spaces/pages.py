@@ -2,6 +2,7 @@
 space's own page with its coming dates."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -177,6 +178,16 @@ class SpacePage(Page):
     def address_is_public(self):
         return self.location_policy == LocationPolicy.PUBLIC
 
+    @property
+    def map_link(self):
+        """A plain link to a map site: the one staff gave, else an OpenStreetMap search for the
+        address. Only a link (nothing is loaded from it), and shown only where the address is."""
+        if self.map_url:
+            return self.map_url
+        if not self.address:
+            return ""
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": self.address})
+
     def public_address(self):
         """What search may index of the address: what a public page shows (the rule's home)."""
         return self.address if shows_address(self) else ""
@@ -194,6 +205,12 @@ def attach_openings(spaces, *, now=None):
     for space in spaces:
         space.opening = openings[sources[space.pk].pk]
     return spaces
+
+
+def first_to_open(spaces):
+    """Of spaces given `.opening`, the one that opens soonest, or None when none has a date."""
+    ahead = [s for s in spaces if s.opening.opens_next is not None]
+    return min(ahead, key=lambda s: s.opening.opens_next, default=None)
 
 
 def listing_context(request, *, index_page):

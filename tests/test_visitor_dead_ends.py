@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 from django.test import Client
 
 from events.models import Occurrence, SignUp
-from tests.support.dates import weekly
+from tests.support.dates import at, weekly
 from tests.support.pages import book
 
 D = dt.date
@@ -84,3 +84,40 @@ def test_a_booked_online_date_keeps_its_link_for_confirmed_places(client, online
     waiting = book(client, event, date)["Location"]
     assert JOIN_URL in client.get(confirmed).content.decode()
     assert JOIN_URL not in client.get(waiting).content.decode()
+
+
+def test_a_callout_links_to_the_contacts_shown_once_per_page(client, make_article, contacts):
+    article = make_article(
+        body=[("callout", {"heading": "まずは電話一本から", "text": "", "show_contacts": True})]
+    )
+    soup = BeautifulSoup(client.get(article.url).content, "html.parser")
+    assert len(soup.select("section.contacts")) == 1
+    assert soup.select_one('aside.callout a[href="#talk-now"]')
+    assert soup.select_one("#talk-now section.contacts")
+
+
+def test_a_space_links_a_map_site_only_where_its_address_is_shown(client, make_space):
+    public = make_space(title="ひだまり", address="さくら市中央1-2-3")
+    hidden = make_space(
+        title="ほっとスペース", address="みなと町港2丁目5-8", location_policy="after_signup"
+    )
+    [link] = BeautifulSoup(client.get(public.url).content, "html.parser").select(
+        'a[href^="https://www.openstreetmap.org/search?query="]'
+    )
+    assert "noopener" in link["rel"]
+    assert "%E3%81%95" in link["href"]  # the address, encoded
+    page = client.get(hidden.url).content.decode()
+    assert "openstreetmap" not in page and "みなと町港" not in page
+
+
+def test_at_night_the_home_page_says_when_and_where_the_next_space_opens(
+    client, home_page, make_space, make_event, frozen_now
+):
+    hidamari = make_space(title="ひだまり", slug="hidamari")
+    make_event(space=hidamari, rules=[weekly(D(2026, 12, 1), ["TU", "TH"])])
+    later = make_space(title="ほっとスペース", slug="hot")
+    make_event(space=later, rules=[weekly(D(2026, 12, 1), ["FR"])])
+    frozen_now.move_to(at(2026, 12, 1, 22))  # Tuesday night: today's opening is over
+    page = text(client.get(home_page.url))
+    assert "今日ひらいている居場所はありません" in page
+    assert "次は 12月3日(木) 13:00 から ひだまり" in " ".join(page.split())
