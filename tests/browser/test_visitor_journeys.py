@@ -124,3 +124,28 @@ def test_the_reminder_box_is_big_enough(demo_site, new_page):
     assert box["width"] >= 24 and box["height"] >= 24, box
     assert page.evaluate(SMALL_CONTROLS) == []
     save_key_screen(page, "visitor-booking-form-controls")
+
+
+def test_an_english_reader_sees_which_notices_are_in_japanese(
+    demo_site, new_page, assert_no_axe_violations
+):
+    from events.changes.services import cancel_occurrence
+    from events.models import EventPage, Occurrence
+
+    event = EventPage.objects.get(slug="family-group", locale__language_code="ja")
+    date = Occurrence.objects.filter(event=event, status="scheduled").order_by("start").first()
+    cancel_occurrence(occurrence=date, message="会場の都合でお休みします。")
+
+    page = new_page(**PHONE)
+    page.goto(demo_site + "/en/events/family-group/")
+    status = page.locator(".occurrence--cancelled .occurrence__status").first
+    assert status.locator('[lang="ja"]').inner_text() == "会場の都合でお休みします。"
+    assert "(in Japanese)" in status.inner_text()
+    status.scroll_into_view_if_needed()
+    save_key_screen(page, "visitor-english-notice-hint")
+    # The demo's own notices have their English: the training day of Hidamari.
+    page.goto(demo_site + "/en/events/hidamari-tue-fri/")
+    cancelled = page.locator(".occurrence--cancelled .occurrence__status").first
+    assert "staff training day" in cancelled.inner_text()
+    assert cancelled.locator('[lang="ja"]').count() == 0
+    assert_no_axe_violations(page)
