@@ -104,7 +104,8 @@ def plain():
         if not regular:
             exceptions.append(feeds.FeedDate(
                 o.event_id, o.series_key, o.original_start, o.start, o.end, o.space_id,
-                o.status, o.cancel_reason, o.message, o.sequence, o.updated_at, True))
+                o.status, o.cancel_reason, o.message, o.message_en, o.sequence, o.updated_at,
+                True))
     return write(feeds.FeedData(
         today=data.today, series=sorted(spans.values(), key=lambda s: (s["first"], s["event_id"])),
         exceptions=exceptions, series_rows=series_rows, events=sources, sources=sources,

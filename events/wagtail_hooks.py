@@ -121,7 +121,7 @@ class ClosedDaysViewSet(ModelViewSet):
     menu_label = _("Closed days")
     add_to_admin_menu = True
     menu_order = 211
-    form_fields = ["first_day", "last_day", "space", "message"]
+    form_fields = ["first_day", "last_day", "space", "message", "message_en"]
     list_display = ["__str__", "space"]
     add_view_class = ClosedDaysCreateView
     edit_view_class = ClosedDaysEditView

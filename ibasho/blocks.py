@@ -64,7 +64,8 @@ class FAQBlock(blocks.StructBlock):
 
 
 class ContactCalloutBlock(blocks.StructBlock):
-    """A highlighted box inviting the reader to talk to someone, with the centre's contacts."""
+    """A highlighted box inviting the reader to talk to someone, linking to the centre's contacts
+    (shown once, in the footer of every page)."""
 
     heading = blocks.CharBlock(label=_("heading"), max_length=120)
     text = blocks.TextBlock(label=_("text"), required=False, max_length=600)

@@ -219,13 +219,14 @@ def clock(table, key):
 
 
 def cancelled_date(cancel):
-    """(nth, weekday number, message) of an event's [events.cancel] table."""
+    """(nth, weekday number, message, English message) of an event's [events.cancel] table."""
     words = cancel.get("date").lower().split()
     if len(words) != 3 or words[0] not in ORDINALS or words[1] != "upcoming":
         raise cancel.error(
             f'"{cancel.data["date"]}" should read like "2nd upcoming friday"', "date"
         )
-    return ORDINALS[words[0]], weekday(cancel, "date", words[2]), cancel.get("message")
+    day = weekday(cancel, "date", words[2])
+    return ORDINALS[words[0]], day, cancel.get("message"), cancel.get("message_en", "")
 
 
 def closed_span(closed, today):

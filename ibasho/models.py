@@ -12,7 +12,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from events.pages.models import EventIndexPage
-from spaces.pages import SpaceIndexPage, SpacePage, attach_openings
+from spaces.pages import SpaceIndexPage, SpacePage, attach_openings, first_to_open
 
 from .blocks import ArticleStreamBlock
 
@@ -73,6 +73,8 @@ class HomePage(Page):
                 key=lambda s: (not s.opening.is_open_now, s.opening.opens_next or s.opening.now)
             )
             context["open_today"] = today
+            # Nothing open today (or no longer, at night): say when and where the next one opens.
+            context["opens_next"] = None if today else first_to_open(spaces)
         return context
 
 

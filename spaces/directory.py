@@ -13,6 +13,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.models import Orderable, TranslatableMixin
 from wagtail.snippets.models import register_snippet
 
+from events.schedule.notices import notice
+
 
 class OrganisationKind(models.TextChoices):
     PREFECTURAL_CENTRE = "prefectural_centre", _("Prefectural support centre")
@@ -159,6 +161,12 @@ class LiveStatus(models.Model):
     )
     kind = models.CharField(_("status"), max_length=20, choices=LiveStatusKind.choices)
     message = models.CharField(_("short message"), max_length=200, blank=True)
+    message_en = models.CharField(
+        _("short message in English"),
+        max_length=200,
+        blank=True,
+        help_text=_("Optional. Without it, English pages show the Japanese, saying so."),
+    )
     starts_at = models.DateTimeField(_("from"), default=timezone.now)
     ends_at = models.DateTimeField(_("until"))
     set_by = models.ForeignKey(
@@ -181,6 +189,10 @@ class LiveStatus(models.Model):
 
     def __str__(self):
         return f"{self.space.title}: {self.get_kind_display()}"
+
+    @property
+    def notice(self):
+        return notice(self.message, self.message_en)
 
     @staticmethod
     def end_of_today(now=None):

@@ -2,6 +2,7 @@
 space's own page with its coming dates."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -21,6 +22,7 @@ from events.schedule.i18n import pages_in_current_language, source_page, source_
 from events.schedule.listing import attach_event_urls, calendar_page_url, feed_url, filter_q
 from events.schedule.models import RICH_TEXT_FEATURES, Audience, FilteredIndexMixin, Occurrence
 from events.schedule.places import shows_address, shows_join_link
+from events.signups.models import JoinMode
 from events.signups.places import attach_booking_state
 
 from .directory import Area, Feature, FeatureCode, LocationPolicy, Organisation
@@ -76,7 +78,17 @@ class SpacePage(Page):
     show_join_url = models.BooleanField(
         _("show the join link to everyone"),
         default=False,
-        help_text=_("Otherwise it is given only after signing up."),
+        help_text=_(
+            "Otherwise it is given on a “just come” date, and after “I might come” or a "
+            "confirmed booking."
+        ),
+    )
+    online_how_to_join = models.TextField(
+        _("how to join online"),
+        max_length=600,
+        blank=True,
+        validators=[MaxLengthValidator(600)],
+        help_text=_("e.g. which app opens, and that the display name can be a nickname."),
     )
     location_policy = models.CharField(
         _("address shown"),
@@ -127,7 +139,12 @@ class SpacePage(Page):
             heading=_("address and access"),
         ),
         MultiFieldPanel(
-            [FieldPanel("is_online"), FieldPanel("online_join_url"), FieldPanel("show_join_url")],
+            [
+                FieldPanel("is_online"),
+                FieldPanel("online_join_url"),
+                FieldPanel("show_join_url"),
+                FieldPanel("online_how_to_join"),
+            ],
             heading=_("online"),
         ),
         MultiFieldPanel(
@@ -161,6 +178,16 @@ class SpacePage(Page):
     def address_is_public(self):
         return self.location_policy == LocationPolicy.PUBLIC
 
+    @property
+    def map_link(self):
+        """A plain link to a map site: the one staff gave, else an OpenStreetMap search for the
+        address. Only a link (nothing is loaded from it), and shown only where the address is."""
+        if self.map_url:
+            return self.map_url
+        if not self.address:
+            return ""
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": self.address})
+
     def public_address(self):
         """What search may index of the address: what a public page shows (the rule's home)."""
         return self.address if shows_address(self) else ""
@@ -178,6 +205,12 @@ def attach_openings(spaces, *, now=None):
     for space in spaces:
         space.opening = openings[sources[space.pk].pk]
     return spaces
+
+
+def first_to_open(spaces):
+    """Of spaces given `.opening`, the one that opens soonest, or None when none has a date."""
+    ahead = [s for s in spaces if s.opening.opens_next is not None]
+    return min(ahead, key=lambda s: s.opening.opens_next, default=None)
 
 
 def listing_context(request, *, index_page):
@@ -223,6 +256,7 @@ def space_context(request, *, space, days=14):
         .order_by("start")
     )
     events = pages_in_current_language({o.event for o in occurrences})
+    modes = {o.event.join_mode for o in occurrences if not o.is_cancelled}
     attach_booking_state(occurrences, now)
     for occurrence in occurrences:
         occurrence.display_event = events[occurrence.event_id]
@@ -234,7 +268,8 @@ def space_context(request, *, space, days=14):
         "calendar_page_url": calendar_page_url({"space": space.slug}),
         # A public page: nobody reading it has a place (events.schedule.places).
         "show_address": shows_address(space),
-        "show_join_link": shows_join_link(space),
+        "show_join_link": shows_join_link(space, just_come=JoinMode.JUST_COME in modes),
+        "join_after_maybe": JoinMode.MAYBE in modes,
     }
 
 

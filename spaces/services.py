@@ -6,7 +6,7 @@ from django.utils import timezone
 from .directory import LiveStatus, LiveStatusKind
 
 
-def set_live_status(*, space, kind, message="", user=None, now=None, ends_at=None):
+def set_live_status(*, space, kind, message="", message_en="", user=None, now=None, ends_at=None):
     """Replace the space's current status. It ends by itself at the end of today unless
     `ends_at` says otherwise; always stored on the page in the site's main language."""
     if kind not in LiveStatusKind.values:
@@ -20,6 +20,7 @@ def set_live_status(*, space, kind, message="", user=None, now=None, ends_at=Non
             space=space,
             kind=kind,
             message=message.strip(),
+            message_en=message_en.strip(),
             starts_at=now,
             ends_at=ends_at,
             set_by=user,

@@ -17,6 +17,12 @@ class LiveStatusForm(forms.Form):
     message = forms.CharField(
         label=_("short message (optional)"), max_length=200, required=False, strip=True
     )
+    message_en = forms.CharField(
+        label=_("the same message in English (optional)"),
+        max_length=200,
+        required=False,
+        strip=True,
+    )
 
 
 def live_status(request, page_id):
@@ -32,6 +38,7 @@ def live_status(request, page_id):
                     space=space,
                     kind=form.cleaned_data["kind"],
                     message=form.cleaned_data["message"],
+                    message_en=form.cleaned_data["message_en"],
                     user=request.user,
                 )
                 messages.success(request, _("The status is shown until the end of today."))

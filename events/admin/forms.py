@@ -19,8 +19,8 @@ class OccurrenceForm(WagtailAdminModelForm):
 
     class Meta:
         model = Occurrence
-        fields = ["status", "message", "start", "end", "space", "capacity"]
-        widgets = {"message": forms.TextInput}
+        fields = ["status", "message", "message_en", "start", "end", "space", "capacity"]
+        widgets = {"message": forms.TextInput, "message_en": forms.TextInput}
         help_texts = {
             "status": _("Cancelling keeps the date (and anyone who signed up) on record."),
         }
@@ -38,6 +38,7 @@ class OccurrenceForm(WagtailAdminModelForm):
             occurrence=self.instance,
             cancelled=data["status"] == OccurrenceStatus.CANCELLED,
             message=data["message"],
+            message_en=data["message_en"],
             start=data["start"],
             end=data["end"],
             space=data["space"],

@@ -98,6 +98,7 @@ class FeedDate:
         "status",
         "cancel_reason",
         "message",
+        "message_en",
         "sequence",
         "updated_at",
         "listed",
@@ -116,6 +117,7 @@ class FeedDate:
         status,
         cancel_reason,
         message,
+        message_en,
         sequence,
         updated_at,
         listed,
@@ -124,6 +126,7 @@ class FeedDate:
         self.original_start, self.start = as_datetime(original_start), as_datetime(start)
         self.read_end, self.read_updated_at = end, updated_at  # converted when written out
         self.status, self.cancel_reason, self.message = status, cancel_reason, message
+        self.message_en = message_en
         self.sequence, self.listed = sequence, bool(listed)
 
     @property
@@ -326,7 +329,7 @@ def components(feed, *, discreet, url_for):
                     start=row.start,
                     # A series keeps one discreet title, exceptions included.
                     title=discreet and series is not None and series_title(event, series),
-                    message=row.display_message,
+                    message=row.display_message.plain,
                     url=urls[row.event_id],
                 ),
                 # Its series is not in this feed: the date stands on its own.
@@ -344,7 +347,12 @@ def one_date(occurrence, *, event, space, url):
     ical.occurrence_identity), with what anyone may know of it. `event` and `space` are the
     pages in the reader's language. Bytes."""
     fields = describe(
-        event, space, False, start=occurrence.start, message=occurrence.display_message, url=url
+        event,
+        space,
+        False,
+        start=occurrence.start,
+        message=occurrence.display_message.plain,
+        url=url,
     )
     component = ical.occurrence_component(occurrence, **fields)
     return ical.build_feed(

@@ -89,7 +89,9 @@ def sync_occurrences(*, event, until=None, now=None):
         for start, (end, key) in sorted(wanted.items()):
             if end <= now:
                 continue
-            status, reason, message = _planned_status(event, start.date(), holidays_off, closures)
+            status, reason, (message, message_en) = _planned_status(
+                event, start.date(), holidays_off, closures
+            )
             occurrence = existing.pop(start, None)
             if occurrence is None:
                 to_create.append(
@@ -102,6 +104,7 @@ def sync_occurrences(*, event, until=None, now=None):
                         status=status,
                         cancel_reason=reason,
                         message=message,
+                        message_en=message_en,
                         series_key=key,
                     )
                 )
@@ -119,7 +122,7 @@ def sync_occurrences(*, event, until=None, now=None):
                 status,
                 reason,
             )
-            if changed or occurrence.message != message:
+            if changed or (occurrence.message, occurrence.message_en) != (message, message_en):
                 if occurrence.end != end or occurrence.status != status:
                     occurrence.sequence += 1
                 if not occurrence.is_cancelled and status == OccurrenceStatus.CANCELLED:
@@ -127,11 +130,8 @@ def sync_occurrences(*, event, until=None, now=None):
                 elif occurrence.is_cancelled and status == OccurrenceStatus.SCHEDULED:
                     restored.add(occurrence.pk)
                 occurrence.start, occurrence.end, occurrence.space = start, end, space
-                occurrence.status, occurrence.cancel_reason, occurrence.message = (
-                    status,
-                    reason,
-                    message,
-                )
+                occurrence.status, occurrence.cancel_reason = status, reason
+                occurrence.message, occurrence.message_en = message, message_en
                 to_update.append(occurrence)
         # What is left was produced before but not any more: cancel, keep.
         for occurrence in existing.values():
@@ -143,7 +143,7 @@ def sync_occurrences(*, event, until=None, now=None):
                 newly_cancelled.add(occurrence.pk)
             occurrence.status = OccurrenceStatus.CANCELLED
             occurrence.cancel_reason = CancelReason.SCHEDULE_CHANGED
-            occurrence.message = ""
+            occurrence.message = occurrence.message_en = ""
             occurrence.sequence += 1
             to_update.append(occurrence)
         Occurrence.objects.bulk_create(to_create)
@@ -156,6 +156,7 @@ def sync_occurrences(*, event, until=None, now=None):
             "status",
             "cancel_reason",
             "message",
+            "message_en",
             "sequence",
             "updated_at",
         ]
@@ -210,32 +211,34 @@ def _record_series(event, key, pattern):
 
 
 def _planned_status(event, day, holidays_off, closures):
-    """Status, reason and message the schedule alone gives a date."""
+    """Status, reason and message (Japanese, English) the schedule alone gives a date."""
     if event.closed_until_further_notice:
-        return OccurrenceStatus.CANCELLED, CancelReason.CLOSURE, event.closure_message
+        return OccurrenceStatus.CANCELLED, CancelReason.CLOSURE, (event.closure_message, "")
     for closure in closures:
         if closure.covers(day):
-            return OccurrenceStatus.CANCELLED, CancelReason.CLOSED_DAYS, closure.message
+            message = (closure.message, closure.message_en)
+            return OccurrenceStatus.CANCELLED, CancelReason.CLOSED_DAYS, message
     if day in holidays_off:
         # The message is written when shown, in the reader's language (Occurrence.display_message).
-        return OccurrenceStatus.CANCELLED, CancelReason.HOLIDAY, ""
-    return OccurrenceStatus.SCHEDULED, CancelReason.NONE, ""
+        return OccurrenceStatus.CANCELLED, CancelReason.HOLIDAY, ("", "")
+    return OccurrenceStatus.SCHEDULED, CancelReason.NONE, ("", "")
 
 
 def _locked_date(occurrence):
     return Occurrence.objects.select_for_update().select_related("event").get(pk=occurrence.pk)
 
 
-def _save_changed(occurrence, *, status, reason, message):
+def _save_changed(occurrence, *, status, reason, message, message_en=""):
     """A date changed by staff: its new status, kept from schedule edits from now on, with a
     higher SEQUENCE so that calendars take the change."""
-    occurrence.status, occurrence.cancel_reason, occurrence.message = status, reason, message
+    occurrence.status, occurrence.cancel_reason = status, reason
+    occurrence.message, occurrence.message_en = message, message_en
     occurrence.edited = True
     occurrence.sequence += 1
     occurrence.save()
 
 
-def cancel_occurrence(*, occurrence, message="", now=None):
+def cancel_occurrence(*, occurrence, message="", message_en="", now=None):
     """Cancel one date, with a kind message for the people who planned to come. They hear of
     it once, with their calendar entry cancelled (a higher SEQUENCE)."""
     now = now or timezone.now()
@@ -250,12 +253,13 @@ def cancel_occurrence(*, occurrence, message="", now=None):
             status=OccurrenceStatus.CANCELLED,
             reason=CancelReason.STAFF,
             message=message,
+            message_en=message_en,
         )
         notifications.send_dates_changed([occurrence], cancelled=True)
     return occurrence
 
 
-def restore_occurrence(*, occurrence, message="", now=None):
+def restore_occurrence(*, occurrence, message="", message_en="", now=None):
     """Give a cancelled date back: everyone still signed up hears "it is on again" once, their
     calendars get the entry back (a higher SEQUENCE), reminders are planned again and free
     places go to the people waiting. Refused, changing nothing, for a date that is not
@@ -269,7 +273,11 @@ def restore_occurrence(*, occurrence, message="", now=None):
             raise ScheduleError("past", _("This date has already passed."))
         _refuse_while_closed(occurrence.event, occurrence.local_date)
         _save_changed(
-            occurrence, status=OccurrenceStatus.SCHEDULED, reason=CancelReason.NONE, message=message
+            occurrence,
+            status=OccurrenceStatus.SCHEDULED,
+            reason=CancelReason.NONE,
+            message=message,
+            message_en=message_en,
         )
         _back_on(occurrence, now=now)
     return occurrence
@@ -303,7 +311,7 @@ def _back_on(occurrence, *, now):
     offer_places(event=occurrence.event, occurrence=occurrence, now=now)
 
 
-def move_occurrence(*, occurrence, start, end, space=None, message="", now=None):
+def move_occurrence(*, occurrence, start, end, space=None, message="", message_en="", now=None):
     """Move one date to a new time and/or place; it keeps its identity (and its sign-ups). A
     cancelled date that is moved is on again."""
     now = now or timezone.now()
@@ -324,7 +332,11 @@ def move_occurrence(*, occurrence, start, end, space=None, message="", now=None)
             occurrence.space = _space_in_main_language(space)
         was_cancelled = occurrence.is_cancelled
         _save_changed(
-            occurrence, status=OccurrenceStatus.SCHEDULED, reason=CancelReason.NONE, message=message
+            occurrence,
+            status=OccurrenceStatus.SCHEDULED,
+            reason=CancelReason.NONE,
+            message=message,
+            message_en=message_en,
         )
         if was_cancelled:
             _back_on(occurrence, now=now)
@@ -334,14 +346,15 @@ def move_occurrence(*, occurrence, start, end, space=None, message="", now=None)
     return occurrence
 
 
-def set_message(*, occurrence, message):
-    """A note shown with one date ("we meet in room 2 today"); the date stays as it is."""
+def set_message(*, occurrence, message, message_en=""):
+    """A note shown with one date ("we meet in room 2 today"), with its optional English; the
+    date stays as it is."""
     with transaction.atomic():
         occurrence = _locked_date(occurrence)
-        if occurrence.message != message:
-            occurrence.message = message
+        if (occurrence.message, occurrence.message_en) != (message, message_en):
+            occurrence.message, occurrence.message_en = message, message_en
             occurrence.edited = True
-            occurrence.save(update_fields=["message", "edited", "updated_at"])
+            occurrence.save(update_fields=["message", "message_en", "edited", "updated_at"])
     return occurrence
 
 
@@ -364,7 +377,9 @@ def _save_places(occurrence, capacity):
     occurrence.save(update_fields=["capacity", "edited", "updated_at"])
 
 
-def change_date(*, occurrence, cancelled, message, start, end, space, capacity, now=None):
+def change_date(
+    *, occurrence, cancelled, message, start, end, space, capacity, message_en="", now=None
+):
     """One date edited as a whole (the Dates form, the `change_date` command): each change
     goes through its own workflow above, all in one transaction. Returns the date."""
     now = now or timezone.now()
@@ -376,15 +391,25 @@ def change_date(*, occurrence, cancelled, message, start, end, space, capacity, 
             # First, so that a date given back offers only the places it now has.
             _save_places(current, capacity)
         if cancelled and not current.is_cancelled:
-            current = cancel_occurrence(occurrence=current, message=message, now=now)
+            current = cancel_occurrence(
+                occurrence=current, message=message, message_en=message_en, now=now
+            )
         elif moved:
             current = move_occurrence(
-                occurrence=current, start=start, end=end, space=space, message=message, now=now
+                occurrence=current,
+                start=start,
+                end=end,
+                space=space,
+                message=message,
+                message_en=message_en,
+                now=now,
             )
         elif not cancelled and current.is_cancelled:
-            current = restore_occurrence(occurrence=current, message=message, now=now)
-        elif message != current.message:
-            current = set_message(occurrence=current, message=message)
+            current = restore_occurrence(
+                occurrence=current, message=message, message_en=message_en, now=now
+            )
+        elif (message, message_en) != (current.message, current.message_en):
+            current = set_message(occurrence=current, message=message, message_en=message_en)
         if new_places:
             offer_places(event=current.event, occurrence=current, now=now)
     return current

@@ -33,6 +33,7 @@ from ..schedule.models import (
     HolidayPolicy,
     Occurrence,
 )
+from ..schedule.places import shows_join_link
 from ..signups import views as signup_views
 from ..signups.models import JoinMode
 from ..signups.places import attach_booking_state
@@ -223,11 +224,16 @@ def event_context(request, *, event, limit=12):
     source = event.source
     # This event's own dates, not the whole space's.
     filters = {"event": source.slug}
+    display_space = spaces.get(event.space_id) if event.space_id else None
     return {
         "feed_url": feed_url(filters),
         "calendar_page_url": calendar_page_url(filters),
         "occurrences": occurrences,
-        "display_space": spaces.get(event.space_id) if event.space_id else None,
+        "display_space": display_space,
+        "show_join_link": shows_join_link(
+            display_space, just_come=source.join_mode == JoinMode.JUST_COME
+        ),
+        "join_after_maybe": source.join_mode == JoinMode.MAYBE,
         "json_ld": to_json_ld(event_data(event, occurrences, request)),
     }
 

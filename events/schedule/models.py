@@ -19,6 +19,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.models import Orderable
 
 from . import recurrence
+from .notices import in_reader_language, notice
 
 # Sent with `event` (and `spaces`, pks of other spaces concerned) when dates were created or
 # changed in bulk, which sends no post_save, or moved away from a space: caches listen.
@@ -296,6 +297,12 @@ class ClosedDays(models.Model):
         max_length=200,
         help_text=_("Shown on each cancelled date, e.g. “Closed for the New Year holidays.”"),
     )
+    message_en = models.CharField(
+        _("message in English"),
+        max_length=200,
+        blank=True,
+        help_text=_("Optional. Without it, English pages show the Japanese, saying so."),
+    )
 
     objects = ClosedDaysQuerySet.as_manager()
 
@@ -334,6 +341,10 @@ class ClosedDays(models.Model):
 
     def covers(self, day):
         return self.first_day <= day <= self.last_day
+
+    @property
+    def notice(self):
+        return notice(self.message, self.message_en)
 
 
 class Series(models.Model):
@@ -422,6 +433,12 @@ class Occurrence(models.Model):
         blank=True,
         help_text=_("Shown with this date, e.g. why it is cancelled or what is different."),
     )
+    message_en = models.CharField(
+        _("message in English"),
+        max_length=300,
+        blank=True,
+        help_text=_("Optional. Without it, English pages show the Japanese, saying so."),
+    )
     capacity = models.PositiveSmallIntegerField(_("places on this date"), null=True, blank=True)
     # Everyone who came, counted by staff at the door: the only count a "just come" date has.
     head_count = models.PositiveSmallIntegerField(
@@ -474,11 +491,14 @@ class Occurrence(models.Model):
 
     @property
     def display_message(self):
-        """The message for this date in the reader's language (holiday names included)."""
+        """The message for this date in the reader's language (holiday names included), as a
+        Notice (events.schedule.notices): the one rule for pages, feeds and e-mail."""
         if self.cancel_reason == CancelReason.HOLIDAY and not self.message:
             name = holiday_name(self.local_date)
-            return _("Closed for the national holiday (%(name)s).") % {"name": name}
-        return self.message
+            return in_reader_language(
+                _("Closed for the national holiday (%(name)s).") % {"name": name}
+            )
+        return notice(self.message, self.message_en)
 
     @property
     def local_date(self):

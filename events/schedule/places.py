@@ -1,11 +1,12 @@
 """Where a date happens, and who may know exactly where: the one home of that rule.
 
-A space either shows its address to everyone or keeps it (and its door instructions and join
-link) back until a place is confirmed (`SpacePage.address_is_public`, set by staff). Everyone
+A space either shows its address to everyone or keeps it (and its door instructions) back
+until a place is confirmed (`SpacePage.address_is_public`, set by staff). Everyone
 else — a visitor, a calendar feed, schema.org data, someone who said "I might come", is
 waiting, has been offered a place or has cancelled — sees the area only. Feeds, calendar files,
 the manage page, a space's page and its structured data all ask `shows_address`; every
-calendar (feeds, a person's file, e-mail attachments) asks `calendar_location`."""
+calendar (feeds, a person's file, e-mail attachments) asks `calendar_location`. The link to join
+an online space is lighter: one anonymous step away at most (`shows_join_link`)."""
 
 from django.utils.translation import gettext as _
 
@@ -32,12 +33,14 @@ def shows_address(space, *, has_place=False):
     return space is not None and bool(space.address_is_public or has_place)
 
 
-def shows_join_link(space, *, has_place=False):
-    """May the link to join an online space be shown? The same rule, with the space's own
-    switch for the link."""
-    return (
-        space is not None and bool(space.online_join_url) and bool(space.show_join_url or has_place)
-    )
+def shows_join_link(space, *, joined=False, just_come=False):
+    """May the link to join an online space be shown? To everyone where staff publish it; on
+    a "just come" date, where nothing is asked of anyone (so the link is the way in); otherwise
+    to a reader who has `joined` the date in the lightest way it allows (an "I might come",
+    which is anonymous, or a confirmed place: see SignUp.may_join_online)."""
+    if space is None or not space.online_join_url:
+        return False
+    return bool(space.show_join_url or just_come or joined)
 
 
 def calendar_location(space, event, *, discreet, has_place=False):

@@ -176,6 +176,13 @@ class SignUp(models.Model):
             SignUpKind.ENROLMENT,
         )
 
+    @property
+    def may_join_online(self):
+        """Has this person joined the date in a way that gives the link to an online space?
+        A confirmed place, or an "I might come" not taken back: for a date that needs no
+        booking, the way in is one anonymous step away (events.schedule.places)."""
+        return self.has_place or (self.kind == SignUpKind.MAYBE and self.is_active)
+
 
 class ManageToken(models.Model):
     """A private link to one sign-up. Each e-mail may carry a new one; all stay valid until the

@@ -360,9 +360,9 @@ def manage_context(signup, *, token, party_form):
         "dates": dates,
         "absent": absent,
         "space": space,
-        # The exact place, and the join link, once a place is really theirs.
+        # The exact place once a place is really theirs; the join link already for a "maybe".
         "show_address": shows_address(space, has_place=signup.has_place),
-        "show_join_link": shows_join_link(space, has_place=signup.has_place),
+        "show_join_link": shows_join_link(space, joined=signup.may_join_online),
         "party_form": party_form,
         "book_again": can_book_again(signup),
         "rebook_key": new_form_key(),

@@ -296,15 +296,18 @@ class Command(BaseCommand):
         created = False
         for closed in events.tables("closed_days"):
             first_day, last_day = closed_span(closed, today)
-            message = closed.get("message", "")
+            message = {
+                "message": closed.get("message", ""),
+                "message_en": closed.get("message_en", ""),
+            }
             _closure, made = ClosedDays.objects.get_or_create(
-                first_day=first_day, last_day=last_day, space=None, defaults={"message": message}
+                first_day=first_day, last_day=last_day, space=None, defaults=message
             )
             created = created or made
         if created:
             sync_all_events()
 
-    def _cancel_one(self, event, nth, weekday, message):
+    def _cancel_one(self, event, nth, weekday, message, message_en):
         """One date cancelled by staff: the event's `nth` upcoming date on that weekday. Done
         once; a date staff already changed means it has been done."""
         if Occurrence.objects.filter(event=event, edited=True).exists():
@@ -314,7 +317,7 @@ class Command(BaseCommand):
         ).order_by("start")[:20]
         matching = [o for o in upcoming if o.local_date.weekday() == weekday]
         if len(matching) >= nth:
-            cancel_occurrence(occurrence=matching[nth - 1], message=message)
+            cancel_occurrence(occurrence=matching[nth - 1], message=message, message_en=message_en)
 
     def _load_centre(self, centre_file, site):
         centre = CentreSettings.for_site(site)
