@@ -1,0 +1,60 @@
+"""The coordinator's rough edges (issue 19, points 9-11): "logged in as", the staff sign-up
+list on a phone and on paper, and the Dates listing and schedule preview in the admin."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+BAR = "ログイン中"
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    settings.IBASHO_PAGE_CACHE_SECONDS = 600
+
+
+@pytest.fixture
+def peer(db):
+    return get_user_model().objects.create_user(
+        email="hikari@example.org", password="ibasho-demo", display_name="ひかり"
+    )
+
+
+def test_an_anonymous_visitor_gets_no_bar_and_a_cookie_free_cached_page(
+    client, home_page, page_cache_on
+):
+    first = client.get("/")
+    assert BAR not in first.content.decode()
+    assert not first.cookies and "cookie" not in first.get("Vary", "").lower()
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get("/")
+    assert len(queries) == 0  # served from the page cache
+    assert BAR not in second.content.decode()
+
+
+def test_a_logged_in_peer_sees_their_name_never_a_cached_page_and_can_log_out(
+    client, home_page, page_cache_on, peer
+):
+    client.get("/")  # an anonymous copy is stored first
+    client.force_login(peer)
+    page = client.get("/")
+    bar = BeautifulSoup(page.content, "html.parser").select_one(".signed-in")
+    assert bar is not None, "the logged-in person was served the anonymous page"
+    assert "ひかり" in bar.get_text() and "hikari@example.org" not in page.content.decode()
+    form = bar.find("form")
+    assert form["method"] == "post" and form["action"] == "/accounts/logout/"
+    assert form.find("button", type="submit").get_text(strip=True) == "ログアウト"
+
+    client.post("/accounts/logout/")
+    after = client.get("/")
+    assert BAR not in after.content.decode()
+
+
+def test_the_bar_shows_the_address_when_there_is_no_display_name(client, home_page, db):
+    user = get_user_model().objects.create_user(email="sora@example.org", password="x-y-z-123")
+    client.force_login(user)
+    bar = BeautifulSoup(client.get("/en/").content, "html.parser").select_one(".signed-in")
+    assert bar is not None and "sora@example.org" in bar.get_text()
+    assert "Logged in as" in bar.get_text()
