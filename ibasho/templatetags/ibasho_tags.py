@@ -85,9 +85,9 @@ def share_links(context, page):
 
 @register.inclusion_tag("includes/signed_in.html", takes_context=True)
 def signed_in_bar(context):
-    """"Logged in as … · log out" for a signed-in person. Only a request that carries a session
-    cookie is looked at: reading `request.user` otherwise would mark the session as used and
-    add `Vary: Cookie`, and an anonymous page could no longer be cached."""
+    """The "logged in as … · log out" bar for a signed-in person. Only a request with a
+    session cookie is looked at: reading `request.user` otherwise would mark the session as
+    used and add `Vary: Cookie`, and an anonymous page could no longer be cached."""
     request = context.get("request")
     if request is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return {"person": None}
