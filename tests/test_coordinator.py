@@ -58,3 +58,39 @@ def test_the_bar_shows_the_address_when_there_is_no_display_name(client, home_pa
     bar = BeautifulSoup(client.get("/en/").content, "html.parser").select_one(".signed-in")
     assert bar is not None and "sora@example.org" in bar.get_text()
     assert "Logged in as" in bar.get_text()
+
+
+def test_the_printed_list_has_a_tick_box_per_booking_and_blank_rows_for_walk_ins(
+    client, django_user_model, make_space, make_event, frozen_now
+):
+    import datetime as dt
+
+    from events.models import Occurrence
+    from events.signups import services
+    from events.signups.tokens import new_form_key
+    from tests.support.dates import at, weekly
+    from tests.support.staff import sign_in_staff
+
+    event = make_event(
+        title="火曜の午後",
+        space=make_space(title="湖南ほっとスペース"),
+        join_mode="booking",
+        capacity=5,
+        rules=[weekly(dt.date(2026, 12, 1), ["TU"])],
+    )
+    date = Occurrence.objects.get(event=event, start=at(2026, 12, 8, 13))
+    for nickname in ["やまだ", "ゆう"]:
+        services.book_place(
+            occurrence=date, form_key=new_form_key(), nickname=nickname, email="a@example.jp"
+        )
+    sign_in_staff(client, django_user_model.objects.create_superuser(email="s@example.org"))
+    page = BeautifulSoup(client.get(f"/admin/signups/date/{date.pk}/").content, "html.parser")
+    for hidden in page.select(".no-print"):
+        hidden.decompose()  # what paper shows
+
+    booked = page.select_one(".signup-sheet table")
+    assert len(booked.select("tbody .tick-box")) == 2
+    headers = [th.get_text(strip=True) for th in booked.select("thead th")]
+    assert headers[0] == "出席" and "来所" in headers
+    assert len(page.select(".walk-in-row")) == 6
+    assert "a@example.jp" not in page.get_text()

@@ -87,6 +87,10 @@ def day_sheet(occurrence):
     }
 
 
+# Blank rows on the printed list for people who come without a booking.
+WALK_IN_ROWS = 6
+
+
 def day_signups(request, occurrence_id):
     """One date's sign-ups, to print or to act on."""
     occurrence = _date_for_staff(request, occurrence_id)
@@ -101,6 +105,7 @@ def day_signups(request, occurrence_id):
             **({"event": event} if series else {"occurrence": occurrence})
         ),
         **day_sheet(occurrence),
+        "walk_in_rows": range(WALK_IN_ROWS),
     }
     return TemplateResponse(request, "events/admin/day_signups.html", context)
 
