@@ -94,3 +94,34 @@ def test_the_printed_list_has_a_tick_box_per_booking_and_blank_rows_for_walk_ins
     assert headers[0] == "出席" and "来所" in headers
     assert len(page.select(".walk-in-row")) == 6
     assert "a@example.jp" not in page.get_text()
+
+
+def test_the_dates_listing_shows_counts_and_no_false(
+    client, django_user_model, make_space, make_event, frozen_now
+):
+    import datetime as dt
+
+    from events.models import Occurrence
+    from events.signups import services
+    from events.signups.tokens import new_form_key
+    from tests.support.dates import at, weekly
+    from tests.support.staff import sign_in_staff
+
+    event = make_event(
+        title="火曜の午後",
+        space=make_space(title="湖南ほっとスペース"),
+        join_mode="booking",
+        capacity=5,
+        rules=[weekly(dt.date(2026, 12, 1), ["TU"])],
+    )
+    date = Occurrence.objects.get(event=event, start=at(2026, 12, 8, 13))
+    services.book_place(occurrence=date, form_key=new_form_key(), nickname="やまだ", party_size=3)
+    sign_in_staff(client, django_user_model.objects.create_superuser(email="s@example.org"))
+    page = BeautifulSoup(client.get("/admin/dates/").content, "html.parser")
+    headers = [th.get_text(" ", strip=True) for th in page.select("thead th")]
+    assert "予約" in headers and "キャンセル待ち" in headers
+    assert "False" not in page.get_text()
+    rows = [tr.get_text(" ", strip=True) for tr in page.select("tbody tr")]
+    assert any("3" in row.split() for row in rows)
+    filtered = client.get(f"/admin/dates/?event={event.pk}").content.decode()
+    assert "matches" not in filtered  # "There are n matches", now in Japanese
