@@ -24,7 +24,15 @@ from ..schedule.models import Occurrence
 from ..schedule.recurrence import site_zone
 from ..signups import places, services
 from ..signups.links import manage_link
-from ..signups.models import Absence, JoinMode, SignUp, SignUpKind, SignUpSource, SignUpStatus
+from ..signups.models import (
+    HOLDING_PLACES,
+    Absence,
+    JoinMode,
+    SignUp,
+    SignUpKind,
+    SignUpSource,
+    SignUpStatus,
+)
 from ..signups.tokens import format_code, new_form_key
 from .forms import AttendedForm, FindBookingForm, MonthForm, StaffBookingForm, StaffEnrolmentForm
 
@@ -59,6 +67,23 @@ def _signups_of(occurrence):
     )
 
 
+def with_signup_counts(dates):
+    """Dates with `booked_people`, `waiting_people` (bookings of that date, by party size) and
+    `maybe_count` ("I might come"s), in the same query as the dates."""
+    active = ~Q(signups__status__in=[SignUpStatus.CANCELLED, SignUpStatus.DECLINED])
+    booking = Q(signups__kind=SignUpKind.BOOKING)
+    return dates.annotate(
+        booked_people=Coalesce(
+            Sum("signups__party_size", filter=booking & Q(signups__status__in=HOLDING_PLACES)), 0
+        ),
+        waiting_people=Coalesce(
+            Sum("signups__party_size", filter=booking & Q(signups__status=SignUpStatus.WAITING)),
+            0,
+        ),
+        maybe_count=Count("signups", filter=active & Q(signups__kind=SignUpKind.MAYBE)),
+    )
+
+
 def day_sheet(occurrence):
     """Who is coming to one date, in the order the printed list shows it, with the totals."""
     signups = list(_signups_of(occurrence).active().order_by("queued_at", "pk"))
@@ -89,6 +114,10 @@ def day_sheet(occurrence):
     }
 
 
+# Blank rows on the printed list for people who come without a booking.
+WALK_IN_ROWS = 6
+
+
 def day_signups(request, occurrence_id):
     """One date's sign-ups, to print or to act on."""
     occurrence = _date_for_staff(request, occurrence_id)
@@ -103,6 +132,7 @@ def day_signups(request, occurrence_id):
             **({"event": event} if series else {"occurrence": occurrence})
         ),
         **day_sheet(occurrence),
+        "walk_in_rows": range(WALK_IN_ROWS),
     }
     return TemplateResponse(request, "events/admin/day_signups.html", context)
 

@@ -401,7 +401,10 @@ class Occurrence(models.Model):
     gave it (`original_start`, the RFC 5545 RECURRENCE-ID), even after it is moved."""
 
     event = models.ForeignKey(
-        "events.EventPage", on_delete=models.CASCADE, related_name="occurrences"
+        "events.EventPage",
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="occurrences",
     )
     original_start = models.DateTimeField(_("date in the schedule"))
     start = models.DateTimeField(_("starts"))

@@ -84,3 +84,18 @@ def share_links(context, page):
         "mailto": f"mailto:?subject={quote(page.title)}&body={quote(url)}",
         "line": f"https://line.me/R/share?text={quote(text)}",
     }
+
+
+@register.inclusion_tag("includes/signed_in.html", takes_context=True)
+def signed_in_bar(context):
+    """The "logged in as … · log out" bar for a signed-in person. Only a request with a
+    session cookie is looked at: reading `request.user` otherwise would mark the session as
+    used and add `Vary: Cookie`, and an anonymous page could no longer be cached."""
+    request = context.get("request")
+    if request is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return {"person": None}
+    user = request.user
+    if not user.is_authenticated:
+        return {"person": None}
+    # The display name where there is one (a peer supporter's nickname), else the address.
+    return {"person": user.display_name or user.email, "request": request}
