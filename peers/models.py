@@ -230,3 +230,17 @@ class HostedEvent(Orderable):
 
     def __str__(self):
         return f"{self.profile} – {self.event}"
+
+
+def dates_hosted_by(user):
+    """The dates of every session `user` hosts or co-hosts: the one rule for which dates a
+    peer's dashboard may read and change. Anyone else's date is simply not in it (404)."""
+    hosted = HostedEvent.objects.filter(profile__user=user, profile__user__is_active=True)
+    return Occurrence.objects.filter(event__in=hosted.values("event"))
+
+
+def is_peer(user):
+    """A signed-in peer supporter: an account with a profile page (staff may look too)."""
+    return user.is_authenticated and (
+        user.is_staff or PeerProfilePage.objects.filter(user=user).exists()
+    )

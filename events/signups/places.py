@@ -3,7 +3,8 @@ the waiting line, and whether a party fits. Every page that shows places, and ev
 that hands them out, asks here. (The workflows hold the lock of the scarce row: see
 events.signups.services.)"""
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import HOLDING_PLACES, SignUp, SignUpKind, SignUpStatus
@@ -104,3 +105,18 @@ def fits(party_size, **scope):
     """Can a party of this size have places now, without going ahead of anyone in line?"""
     left = places_left(**scope)
     return left is None or (party_size <= left and not line_ahead(**scope).exists())
+
+
+def with_head_counts(occurrences):
+    """Occurrences (a queryset) annotated with what a host is told of each date, in the same
+    query: `booked` (people holding a booked place, offers included), `waiting` (people in the
+    line) and `maybes` (people who said "I might come"). Counts only, never who."""
+
+    def count(condition):
+        return Coalesce(Sum("signups__party_size", filter=condition), 0)
+
+    return occurrences.annotate(
+        booked=count(Q(signups__kind=SignUpKind.BOOKING, signups__status__in=HOLDING_PLACES)),
+        waiting=count(Q(signups__status=SignUpStatus.WAITING)),
+        maybes=count(Q(signups__kind=SignUpKind.MAYBE, signups__status=SignUpStatus.CONFIRMED)),
+    )
