@@ -85,3 +85,11 @@ def test_profile_pages_set_no_cookie_and_stay_cacheable(client, home_page, sessi
         assert response.status_code == 200
         assert not response.cookies, url
         assert "private" not in response.get("Cache-Control", ""), url
+
+
+def test_the_demo_introduces_its_two_peer_supporters_in_both_languages(client, demo):
+    page = text(client.get("/peers/hikari/"))
+    assert "ひかり" in page and "ゆっくりだった" in page and "ピアサポーターと話そう" in page
+    assert "Hikari" in text(client.get("/en/peers/hikari/"))
+    assert "ゲームでゆるく集まろう" in text(client.get("/peers/sora/"))
+    assert "そら" in text(client.get("/peers/"))
