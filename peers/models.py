@@ -239,6 +239,11 @@ def dates_hosted_by(user):
     return Occurrence.objects.filter(event__in=hosted.values("event"))
 
 
+def has_peer_host(event):
+    """Does a peer supporter host this event (a page in the site's main language)?"""
+    return HostedEvent.objects.filter(event=event).exists()
+
+
 def is_peer(user):
     """A signed-in peer supporter: an account with a profile page (staff may look too)."""
     return user.is_authenticated and (

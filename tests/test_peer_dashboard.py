@@ -197,3 +197,19 @@ def test_the_dashboard_reads_its_dates_in_the_same_queries_for_any_number(
     assert len(many) == len(few)
     dates_queries = [q for q in many.captured_queries if "events_occurrence" in q["sql"]]
     assert len(dates_queries) == 1
+
+
+def test_the_sign_up_form_says_the_host_sees_the_nickname_only_on_a_peer_hosted_date(
+    client, host, session, make_event, space
+):
+    hosted = client.get(f"{session.url}signup/{today(session).pk}/")
+    assert "ニックネームと人数" in text(hosted) or "they see your nickname" in text(hosted)
+    staff_run = make_event(
+        title="家族会",
+        space=space,
+        join_mode="booking",
+        rules=[weekly(dt.date(2026, 12, 1), ["TU"])],
+    )
+    date = Occurrence.objects.filter(event=staff_run).order_by("start").first()
+    page = text(client.get(f"{staff_run.url}signup/{date.pk}/"))
+    assert "ピアサポーター" not in page and "peer supporter" not in page.lower()

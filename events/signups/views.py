@@ -15,7 +15,7 @@ from django_ratelimit.core import is_ratelimited
 
 from ..schedule.models import Occurrence
 from ..schedule.places import place_of, shows_address, shows_join_link
-from . import notifications, places, services
+from . import hosts, notifications, places, services
 from .calendar import subscribed_calendar
 from .forms import BookingForm, EnrolmentForm, LostLinksForm, MaybeForm, PartySizeForm
 from .links import manage_path
@@ -104,7 +104,11 @@ def signup(request, *, event, occurrence_id):
     if occurrence is None or source.join_mode not in (JoinMode.MAYBE, JoinMode.BOOKING):
         raise Http404
     template = "events/signup.html"
-    context = {"occurrence": occurrence, "places_left": places.places_left(occurrence=occurrence)}
+    context = {
+        "occurrence": occurrence,
+        "places_left": places.places_left(occurrence=occurrence),
+        "host_sees_nickname": hosts.has_peer_host(source),
+    }
     browser = browser_key(request.META.get("CSRF_COOKIE"), f"date-{occurrence.pk}")
     if source.join_mode == JoinMode.MAYBE:
         form_class, extra = MaybeForm, {}
