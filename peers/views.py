@@ -3,6 +3,7 @@ Wagtail admin that send, resend and withdraw them; the dashboard a host runs the
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,7 +24,7 @@ from spaces.services import set_live_status
 
 from . import services
 from .forms import AcceptInvitationForm, DateNoteForm, InvitationForm, TodayStatusForm
-from .models import Invitation, dates_hosted_by, is_peer
+from .models import Invitation, PeerProfilePage, dates_hosted_by, is_peer
 
 # --- The invitee ---------------------------------------------------------------------------------
 
@@ -174,6 +175,9 @@ def dashboard(request):
         "dates": dates,
         "today": [d for d in dates if d.local_date == today and place_of(d) is not None],
         "status_form": TodayStatusForm(),
+        "profiles": PeerProfilePage.objects.filter(
+            user=request.user, locale__language_code=settings.LANGUAGE_CODE
+        ),
     }
     return TemplateResponse(request, "peers/dashboard.html", context)
 
@@ -249,4 +253,17 @@ def set_today_status(request, occurrence_id):
             user=request.user,
         )
         messages.success(request, _("Today's status is shown on the space's page."))
+    return redirect("peers_dashboard")
+
+
+@require_POST
+@peer_only
+def pause_profile(request):
+    """Pause my public page, or bring it back; my sessions stay either way."""
+    paused = request.POST.get("paused") == "1"
+    services.set_profile_paused(user=request.user, paused=paused)
+    if paused:
+        messages.success(request, _("Your page is resting now. Your sessions stay as they are."))
+    else:
+        messages.success(request, _("Your page is back on the list."))
     return redirect("peers_dashboard")

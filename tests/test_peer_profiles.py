@@ -93,3 +93,20 @@ def test_the_demo_introduces_its_two_peer_supporters_in_both_languages(client, d
     assert "Hikari" in text(client.get("/en/peers/hikari/"))
     assert "ゲームでゆるく集まろう" in text(client.get("/peers/sora/"))
     assert "そら" in text(client.get("/peers/"))
+
+
+def test_a_peer_pauses_their_page_from_the_dashboard_and_brings_it_back(
+    client, home_page, session, django_user_model
+):
+    user = django_user_model.objects.create_user(email="hikari@example.org")
+    profile = make_profile(home_page, slug="hikari", user=user, events=[session])
+    client.force_login(user)
+    client.post("/peers/dashboard/pause/", {"paused": "1"})
+    client.logout()
+    assert client.get(profile.url).status_code == 404
+    assert "ひかり" not in text(client.get(peer_index(home_page).url))
+    assert "ピアサポーターと話そう" in text(client.get(session.url))
+    client.force_login(user)
+    client.post("/peers/dashboard/pause/", {"paused": "0"})
+    client.logout()
+    assert client.get(profile.url).status_code == 200
