@@ -13,6 +13,7 @@ class IbashoConfig(AppConfig):
 
         from events.pages.models import EventIndexPage
         from events.schedule.models import occurrences_changed
+        from peers.models import PeerIndexPage
         from spaces.pages import SpaceIndexPage
 
         from .page_cache import invalidate_dates, invalidate_on_write, invalidate_pages
@@ -33,5 +34,5 @@ class IbashoConfig(AppConfig):
 
         # The apps' index pages belong under the home page; the site says so, for no app
         # knows it (see HomePage.subpage_types for the other half).
-        for index_page in (SpaceIndexPage, EventIndexPage):
+        for index_page in (SpaceIndexPage, EventIndexPage, PeerIndexPage):
             index_page.parent_page_types = ["ibasho.HomePage"]

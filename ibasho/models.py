@@ -47,7 +47,12 @@ class HomePage(Page):
     # One per locale, all under the tree root.
     parent_page_types = ["wagtailcore.Page"]
     # The apps' index pages go here; they name no parent themselves (no app knows ibasho).
-    subpage_types = ["spaces.SpaceIndexPage", "events.EventIndexPage", "ibasho.LearnIndexPage"]
+    subpage_types = [
+        "spaces.SpaceIndexPage",
+        "events.EventIndexPage",
+        "ibasho.LearnIndexPage",
+        "peers.PeerIndexPage",
+    ]
 
     class Meta:
         verbose_name = _("home page")

@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("my/", include("events.signups.urls")),
     path("talk/", include("talk.urls")),
     path("peers/invitation/<str:token>/", peers_views.accept_invitation, name="peers_invitation"),
+    path("peers/dashboard/", include("peers.urls")),
     # Before Wagtail's pages, whose URLs all end in a slash.
     path("events/feed.ics", events_views.feed, name="events-feed"),
     path("events/calendar/", events_views.calendar_page, name="events-calendar"),

@@ -8,6 +8,9 @@ class PeersConfig(AppConfig):
     verbose_name = "peer supporters"
 
     def ready(self):
-        from . import notifications
+        from events.signups import hosts
+
+        from . import models, notifications
 
         notifications.register()  # the invitation e-mail, a kind of outbox message
+        hosts.register(models.has_peer_host)  # the sign-up form says the host sees nicknames

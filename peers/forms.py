@@ -3,6 +3,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
+from spaces.models import LiveStatusKind
+
+# What a host may say about today (staff have the whole list in the admin).
+HOST_STATUSES = [
+    (LiveStatusKind.RUNNING_LATE, _("Starting late")),
+    (LiveStatusKind.QUIET_TODAY, _("Quiet today")),
+    (LiveStatusKind.ONLINE_ONLY, _("Online only today")),
+]
+
 
 class InvitationForm(forms.Form):
     """Staff: whom to invite, and in which language the mail and the page speak."""
@@ -59,3 +68,18 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class DateNoteForm(forms.Form):
+    """A host's note on one date ("we meet in room 2 today"), or a kind word when cancelling."""
+
+    message = forms.CharField(
+        label=_("Message for everyone coming"), max_length=200, required=False
+    )
+
+
+class TodayStatusForm(forms.Form):
+    """Today's live status of the place where a host's session is."""
+
+    kind = forms.ChoiceField(label=_("Today"), choices=HOST_STATUSES, widget=forms.RadioSelect)
+    message = forms.CharField(label=_("A short word (optional)"), max_length=200, required=False)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from events.messages import outbox
 
 from . import tokens
-from .models import Invitation, InvitationState
+from .models import Invitation, InvitationState, PeerProfilePage
 
 MESSAGE_KIND = "invitation"
 
@@ -118,3 +118,19 @@ def accept_invitation(*, token, password, display_name="", now=None):
     invitation.user = user
     invitation.save(update_fields=["accepted_at", "user"])
     return user
+
+
+@transaction.atomic
+def set_profile_paused(*, user, paused) -> int:
+    """Pause (or bring back) every profile page of `user`, in every language: a paused page
+    leaves the list and answers with a kind 404, while its sessions stay. Published at once,
+    as a new revision, so the page caches hear of it. Returns how many pages changed."""
+    changed = 0
+    for profile in PeerProfilePage.objects.filter(user=user).select_for_update():
+        if profile.paused != paused:
+            profile.paused = paused
+            # A peer is no Wagtail editor: this one change is theirs to make, so the page
+            # permission check (for editors) is skipped on purpose; the log names them.
+            profile.save_revision(user=user).publish(user=user, skip_permission_checks=True)
+            changed += 1
+    return changed

@@ -1,18 +1,30 @@
 """Invitations: the page an invitation link opens (public), and the staff screens in the
-Wagtail admin that send, resend and withdraw them."""
+Wagtail admin that send, resend and withdraw them; the dashboard a host runs their dates from."""
 
+from functools import wraps
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from events.changes import services as changes
+from events.changes.services import ScheduleError
+from events.models import Occurrence, SignUp
+from events.schedule.places import place_of
+from events.signups.places import with_head_counts
+from spaces.services import set_live_status
+
 from . import services
-from .forms import AcceptInvitationForm, InvitationForm
-from .models import Invitation
+from .forms import AcceptInvitationForm, DateNoteForm, InvitationForm, TodayStatusForm
+from .models import Invitation, PeerProfilePage, dates_hosted_by, is_peer
 
 # --- The invitee ---------------------------------------------------------------------------------
 
@@ -123,3 +135,135 @@ def withdraw_invitation(request, invitation_id):
         services.withdraw_invitation,
         _("The invitation is withdrawn: its link no longer works."),
     )
+
+
+# --- The host's dashboard ------------------------------------------------------------------------
+
+
+def peer_only(view):
+    """Signed-in peer supporters (and staff, to look); anyone else goes to the sign-in page, a
+    signed-in visitor without a profile is refused."""
+
+    @login_required
+    @never_cache
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_peer(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def hosted_date(request, occurrence_id):
+    """One of the signed-in host's dates, or 404: another host's date looks like none."""
+    return get_object_or_404(
+        dates_hosted_by(request.user).select_related("event", "space"), pk=occurrence_id
+    )
+
+
+@peer_only
+def dashboard(request):
+    """My coming dates with their head counts (one query for them all), and today's status."""
+    dates = list(
+        with_head_counts(dates_hosted_by(request.user).upcoming())
+        .select_related("event", "space")
+        .order_by("start")[:60]
+    )
+    today = timezone.localdate()
+    context = {
+        "dates": dates,
+        "today": [d for d in dates if d.local_date == today and place_of(d) is not None],
+        "status_form": TodayStatusForm(),
+        "profiles": PeerProfilePage.objects.filter(
+            user=request.user, locale__language_code=settings.LANGUAGE_CODE
+        ),
+    }
+    return TemplateResponse(request, "peers/dashboard.html", context)
+
+
+@peer_only
+def dashboard_date(request, occurrence_id):
+    """One date: its counts, the nicknames and party sizes of who is coming (what a host may
+    see, SignUpQuerySet.seen_by_host), and the forms to add a note or cancel it."""
+    occurrence = hosted_date(request, occurrence_id)
+    counted = with_head_counts(Occurrence.objects.filter(pk=occurrence.pk)).get()
+    context = {
+        "occurrence": occurrence,
+        "counts": counted,
+        "signups": list(SignUp.objects.filter(occurrence=occurrence).seen_by_host()),
+        "note_form": DateNoteForm(initial={"message": occurrence.message}),
+        "cancel_form": DateNoteForm(),
+    }
+    return TemplateResponse(request, "peers/dashboard_date.html", context)
+
+
+def _change(request, occurrence_id, change, done):
+    occurrence = hosted_date(request, occurrence_id)
+    form = DateNoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("That message is too long: 200 characters at most."))
+    else:
+        try:
+            change(occurrence=occurrence, message=form.cleaned_data["message"])
+        except ScheduleError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, done)
+    return redirect("peers_dashboard_date", occurrence_id=occurrence.pk)
+
+
+@require_POST
+@peer_only
+def cancel_date(request, occurrence_id):
+    """Cancel one date through the service staff use: everyone booked is told, feeds follow."""
+    return _change(
+        request,
+        occurrence_id,
+        changes.cancel_occurrence,
+        _("The date is cancelled. Everyone who signed up is being told."),
+    )
+
+
+@require_POST
+@peer_only
+def annotate_date(request, occurrence_id):
+    return _change(
+        request, occurrence_id, changes.set_message, _("The note is on the date's page now.")
+    )
+
+
+@require_POST
+@peer_only
+def set_today_status(request, occurrence_id):
+    """Today's live status of the place of one of my dates today, through the service staff
+    use; it ends by itself at midnight."""
+    occurrence = hosted_date(request, occurrence_id)
+    space = place_of(occurrence)
+    form = TodayStatusForm(request.POST)
+    if occurrence.local_date != timezone.localdate() or space is None:
+        messages.error(request, _("Today's status can only be set on a date of today."))
+    elif not form.is_valid():
+        messages.error(request, _("Please choose one of the statuses."))
+    else:
+        set_live_status(
+            space=space,
+            kind=form.cleaned_data["kind"],
+            message=form.cleaned_data["message"],
+            user=request.user,
+        )
+        messages.success(request, _("Today's status is shown on the space's page."))
+    return redirect("peers_dashboard")
+
+
+@require_POST
+@peer_only
+def pause_profile(request):
+    """Pause my public page, or bring it back; my sessions stay either way."""
+    paused = request.POST.get("paused") == "1"
+    services.set_profile_paused(user=request.user, paused=paused)
+    if paused:
+        messages.success(request, _("Your page is resting now. Your sessions stay as they are."))
+    else:
+        messages.success(request, _("Your page is back on the list."))
+    return redirect("peers_dashboard")

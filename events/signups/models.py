@@ -46,6 +46,10 @@ class SignUpSource(models.TextChoices):
     STAFF = "staff", _("Entered by staff")
 
 
+# What a date's host sees of each sign-up (SignUpQuerySet.seen_by_host); nothing else leaves.
+HOST_FIELDS = ("pk", "kind", "status", "nickname", "party_size", "erased_at")
+
+
 class SignUpQuerySet(models.QuerySet):
     def holding_places(self):
         return self.filter(status__in=HOLDING_PLACES)
@@ -55,6 +59,12 @@ class SignUpQuerySet(models.QuerySet):
 
     def active(self):
         return self.exclude(status__in=INACTIVE)
+
+    def seen_by_host(self):
+        """What the host of a date may see of its sign-ups, on any page, print view or export:
+        the nickname and the party size (and whether they wait), never an e-mail address, a
+        phone number or a note for staff. The one place that decides it (HOST_FIELDS)."""
+        return self.active().order_by("queued_at", "pk").values(*HOST_FIELDS)
 
     def with_token(self, token):
         """The sign-up behind a manage link, or none. Only hashes of links are stored."""

@@ -4,6 +4,7 @@ that hands them out, asks here. (The workflows hold the lock of the scarce row: 
 events.signups.services.)"""
 
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import HOLDING_PLACES, SignUp, SignUpKind, SignUpStatus
@@ -118,3 +119,18 @@ def fits(party_size, **scope):
         ahead=Count("pk", filter=Q(status=SignUpStatus.WAITING, offer_lapsed=False)),
     )
     return party_size <= left_of(limit, counts["taken"] or 0) and not counts["ahead"]
+
+
+def with_head_counts(occurrences):
+    """Occurrences (a queryset) annotated with what a host is told of each date, in the same
+    query: `booked` (people holding a booked place, offers included), `waiting` (people in the
+    line) and `maybes` (people who said "I might come"). Counts only, never who."""
+
+    def count(condition):
+        return Coalesce(Sum("signups__party_size", filter=condition), 0)
+
+    return occurrences.annotate(
+        booked=count(Q(signups__kind=SignUpKind.BOOKING, signups__status__in=HOLDING_PLACES)),
+        waiting=count(Q(signups__status=SignUpStatus.WAITING)),
+        maybes=count(Q(signups__kind=SignUpKind.MAYBE, signups__status=SignUpStatus.CONFIRMED)),
+    )

@@ -18,7 +18,7 @@ from django_ratelimit.core import get_usage, is_ratelimited
 
 from ..schedule.models import Occurrence
 from ..schedule.places import place_of, shows_address, shows_join_link
-from . import notifications, places, services
+from . import hosts, notifications, places, services
 from .calendar import subscribed_calendar
 from .forms import (
     BookingCodeForm,
@@ -134,7 +134,11 @@ def signup(request, *, event, occurrence_id):
     template = "events/signup.html"
 
     def context():
-        return {"occurrence": occurrence, "places_left": places.places_left(occurrence=occurrence)}
+        return {
+            "occurrence": occurrence,
+            "places_left": places.places_left(occurrence=occurrence),
+            "host_sees_nickname": hosts.has_peer_host(source),
+        }
 
     browser = browser_key(request.META.get("CSRF_COOKIE"), f"date-{occurrence.pk}")
     if source.join_mode == JoinMode.MAYBE:

@@ -38,10 +38,11 @@ from ibasho.content import (
     weekday_codes,
 )
 from ibasho.models import ArticlePage, CentreSettings, ConsultationContact, HomePage, LearnIndexPage
+from peers.models import HostedEvent, PeerIndexPage, PeerProfilePage
 from spaces.models import Area, Feature, Organisation, SpaceIndexPage, SpacePage
 
 DEMO_CONTENT = Path(__file__).resolve().parents[2] / "demo"
-FILES = ("site", "articles", "places", "events", "centre")
+FILES = ("site", "articles", "places", "events", "centre", "peers")
 # The index pages under the home page: site.toml's table, model and slug. They are shown in the
 # main menu and made in this order, so that a fresh site's menu reads: spaces, dates, learn.
 INDEXES = {
@@ -173,6 +174,8 @@ class Command(BaseCommand):
 
         if getattr(settings, "IBASHO_DEMO_ACCOUNTS", False):
             self._load_accounts()
+        # After the accounts, which the profiles name.
+        self._load_peers(content["peers"], home)
 
     def _publish(self, page, fields):
         """Set the fields and publish, only when something changed (keeps re-runs quiet)."""
@@ -333,6 +336,28 @@ class Command(BaseCommand):
         # Assigning the cluster relation and saving the parent writes the rows (modelcluster).
         centre.contacts = [ConsultationContact(sort_order=n, **c) for n, c in enumerate(contacts)]
         centre.save()
+
+    def _load_peers(self, peers, home):
+        index = self._pages(
+            home, PeerIndexPage, "peers", texts_of(peers.table("peer_index"), PeerIndexPage)
+        )["ja"]
+        events = {page.slug: page for page in EventPage.objects.filter(locale=self.locales["ja"])}
+        User = get_user_model()
+        for profile in peers.tables("profiles"):
+            slug = profile.get("slug")
+            email = profile.get("account", "")
+            user = User.objects.filter(email__iexact=email).first() if email else None
+            hosted = [
+                refer(profile, "events", events, "event in events.toml", name=event_slug)
+                for event_slug in profile.get("events", [], list)
+            ]
+            shared = {"user": user, "paused": profile.get("paused", False, bool)}
+
+            def give_sessions(page, hosted=hosted):
+                page.hosted_events = [HostedEvent(event=event) for event in hosted]
+
+            texts = texts_of(profile, PeerProfilePage)
+            self._pages(index, PeerProfilePage, slug, texts, shared, setup=give_sessions)
 
     def _load_accounts(self):
         User = get_user_model()
