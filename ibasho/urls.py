@@ -42,6 +42,8 @@ urlpatterns += i18n_patterns(
         events_views.date_calendar,
         name="events-date-calendar",
     ),
+    path("events/print/", events_views.print_schedule, name="events-print"),
+    path("events/print.pdf", events_views.print_schedule_pdf, name="events-print-pdf"),
     path("search/", search_views.search, name="search"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
