@@ -10,7 +10,14 @@ imported (janome; SudachiPy with sudachidict_core): neither is a dependency of t
 install them yourself (`pip install --target DIR janome` and PYTHONPATH=DIR) to compare.
 Then the site's own backend on the same database: the median and 95th percentile of a search
 through Wagtail (the labelled queries, repeated) next to a plain lookup of one page by its
-primary key in the same run."""
+primary key in the same run.
+
+    python -m bench.search --pages 5000
+
+adds that many generated awareness pages (Japanese and English sentences of the kind the site
+holds, seeded, so every run is the same) before timing the backend, and prints how long they
+took to create (Wagtail indexes each as it is saved) and to index again in batches, as
+`update_index` does."""
 
 import os
 import statistics
@@ -139,22 +146,73 @@ def evaluate(name, split, split_query, docs, cases, *, prefix=True):
     )
 
 
-def time_backend(cases):
+# Sentences of the kind the site's pages hold, mixed into generated pages.
+SENTENCES = [
+    "家族会では、同じ立場のご家族と、ゆっくりお話しできます。",
+    "居場所は予約不要です。来られる時間に来て、帰りたい時に帰ってください。",
+    "オンラインの集まりは、カメラをオフにしたままでも参加できます。",
+    "土曜の午後、駅から歩いて五分の公民館で開いています。",
+    "ピアサポーターは、ひきこもりの経験がある人たちです。",
+    "民生委員や学校の先生が、声をかけるときのヒントをまとめました。",
+    "話さなくても大丈夫です。お茶を飲んで過ごすだけの人もいます。",
+    "Family meetings are held on Sunday afternoons; no booking is needed.",
+    "Online gatherings: you may keep your camera off the whole time.",
+    "Peer supporters have lived through withdrawal themselves.",
+    "Teachers and neighbours can read how to mention the centre without pressure.",
+]
+
+
+def add_pages(count):
+    """`count` generated awareness pages under the learn index of each language in turn."""
+    import random
+
+    from ibasho.models import ArticlePage, LearnIndexPage
+
+    random.seed(16)
+    parents = list(LearnIndexPage.objects.all())
+    started = time.perf_counter()
+    for i in range(count):
+        parent = parents[i % len(parents)]
+        body = " ".join(random.choices(SENTENCES, k=6))
+        parent.add_child(
+            instance=ArticlePage(
+                title=f"{random.choice(SENTENCES)[:18]} {i}",
+                slug=f"bench-{i}",
+                summary=body,
+            )
+        )
+    created = time.perf_counter() - started
+    print(f"{count} pages created in {created:.1f} s (each indexed as it is saved)")
+    from wagtail.search.backends import get_search_backend
+
+    backend = get_search_backend()
+    pages = list(ArticlePage.objects.filter(slug__startswith="bench-"))
+    started = time.perf_counter()
+    for first in range(0, len(pages), 500):
+        backend.add_bulk(ArticlePage, pages[first : first + 500])
+    indexed = time.perf_counter() - started
+    print(f"{count} pages indexed again in batches of 500 in {indexed:.1f} s")
+
+
+def time_backend(cases, *, rounds=20):
     from wagtail.models import Page
 
     from ibasho.search.results import search_pages
 
     one = Page.objects.live().last().pk
-    searches, lookups = [], []
-    for _ in range(20):
+    searches, lookups, first_three = [], [], 0
+    for round_number in range(rounds):
         for query, expected in cases:
             language = "en" if expected.startswith("/en/") else "ja"
             started = time.perf_counter()
-            search_pages(query, language=language)
+            results = search_pages(query, language=language)
             searches.append(time.perf_counter() - started)
+            if round_number == 0:
+                first_three += expected in [r.page.url for r in results[:3]]
             started = time.perf_counter()
             Page.objects.get(pk=one)
             lookups.append(time.perf_counter() - started)
+    print(f"labelled queries with the expected page in the first 3: {first_three}/{len(cases)}")
     for label, values in (("search (with what results show)", searches), ("page by pk", lookups)):
         values.sort()
         p95 = values[int(len(values) * 0.95)]
@@ -177,7 +235,14 @@ def main():
             print(f"{make.__name__}: not installed ({error.name})")
             continue
         evaluate(name, split, split_query, docs, JAPANESE, prefix=make is not stock_splitter)
-    time_backend(JAPANESE + ENGLISH)
+    if "--pages" in sys.argv:
+        from wagtail.models import Page
+
+        add_pages(int(sys.argv[sys.argv.index("--pages") + 1]))
+        print(f"{Page.objects.live().count()} live pages in all")
+        time_backend(JAPANESE + ENGLISH, rounds=5)
+    else:
+        time_backend(JAPANESE + ENGLISH)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from events.pages import views as events_views
 from peers import views as peers_views
 
-from . import views
+from . import open_data, views
 from .search import views as search_views
 
 urlpatterns = [
@@ -22,6 +22,9 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="account_login", query_string=True),
     ),
     path("admin/", include(wagtailadmin_urls)),
+    # Open data is written in the site's main language whatever the reader's.
+    path("events/open-data/events.csv", open_data.events_csv, name="open-data-csv"),
+    path("events/open-data/events.json", open_data.events_json, name="open-data-json"),
     path("documents/", include(wagtaildocs_urls)),
 ]
 
@@ -43,6 +46,9 @@ urlpatterns += i18n_patterns(
         events_views.date_calendar,
         name="events-date-calendar",
     ),
+    path("events/print/", events_views.print_schedule, name="events-print"),
+    path("events/print.pdf", events_views.print_schedule_pdf, name="events-print-pdf"),
+    path("events/open-data/", open_data.open_data_page, name="open-data"),
     path("search/", search_views.search, name="search"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -22,6 +22,9 @@ PUBLIC_PAGES = [
     "/en/learn/for-neighbours/",
     "/talk/",
     "/en/talk/",
+    "/events/print/?space=hidamari",
+    "/en/events/print/",
+    "/events/open-data/",
     MISSING_PAGE,
 ]
 
@@ -74,8 +77,9 @@ def test_public_page_loads_nothing_from_another_host(client, demo, url):
     assert foreign == []
 
 
-def test_stylesheet_loads_no_web_font_or_remote_asset():
-    css = (settings.BASE_DIR / "ibasho" / "static" / "css" / "ibasho.css").read_text()
+@pytest.mark.parametrize("name", ["ibasho.css", "print.css"])
+def test_stylesheet_loads_no_web_font_or_remote_asset(name):
+    css = (settings.BASE_DIR / "ibasho" / "static" / "css" / name).read_text()
     assert "@import" not in css
     assert "@font-face" not in css
     assert re.findall(r"url\(\s*['\"]?(?:https?:)?//", css) == []

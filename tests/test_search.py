@@ -38,6 +38,25 @@ def test_the_ways_of_writing_a_word_fold_into_one():
     assert query_tokens("JRさくら駅") == ["jr", "さく", "くら", "ら駅"]
 
 
+def test_english_words_are_found_by_their_stem():
+    assert query_tokens("meetings") == query_tokens("meeting") == ["meet"]
+    assert tokens("Family classes") == tokens("family class")
+    # Japanese and digits are not touched.
+    assert query_tokens("2026 家族") == ["2026", "家族"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Sunday meetings", "/en/events/family-group/"),
+        ("gatherings on Tuesday", "/en/events/hidamari-tue-fri/"),
+        ("family classes", "/en/events/family-class/"),
+    ],
+)
+def test_an_english_plural_finds_the_page_that_says_the_singular(client, demo, query, expected):
+    assert expected in result_urls(client, query, prefix="/en")[:3], query
+
+
 # --- Finding what a person means -----------------------------------------------------------
 
 

@@ -3,6 +3,7 @@ page it belongs to (its name and address), and `/events/calendar/`, the page tha
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
@@ -19,6 +20,7 @@ from ..schedule.i18n import pages_in_current_language
 from ..schedule.listing import filter_query
 from ..schedule.models import Occurrence
 from ..schedule.places import PLACE_RELATIONS, place_of
+from . import paper
 from .models import EventIndexPage
 
 BAD_FEED = gettext_lazy(
@@ -145,3 +147,38 @@ def feed(request):
     modified = max(filter(None, [last_change, data.today]))
     response["Last-Modified"] = http_date(modified.timestamp())
     return response
+
+
+def paper_response(request, render):
+    """The printable schedule of `?month=` (and the filters of `/events/`), or a kind 400."""
+    index_page = events_index(request)
+    try:
+        context = paper.month_context(request, index_page=index_page, query=request.GET)
+    except paper.BadScheduleQuery:
+        context = {"page": index_page, "filter_error": True}
+        return TemplateResponse(request, "events/print_schedule.html", context, status=400)
+    return render(context)
+
+
+@require_safe
+def print_schedule(request):
+    """`/events/print/?month=2026-12`: a month of dates laid out for an A4 flyer."""
+    return paper_response(
+        request, lambda context: TemplateResponse(request, "events/print_schedule.html", context)
+    )
+
+
+@require_safe
+def print_schedule_pdf(request):
+    """`/events/print.pdf?month=2026-12`: the same page as a PDF, made here by WeasyPrint."""
+
+    def render(context):
+        html = render_to_string("events/print_schedule.html", {**context, "pdf": True}, request)
+        body = paper.render_pdf(html, base_url=request.build_absolute_uri("/"))
+        response = HttpResponse(body, content_type="application/pdf")
+        name = f"ibasho-{context['month']:%Y-%m}.pdf"
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+        set_response_etag(response)
+        return response
+
+    return paper_response(request, render)

@@ -58,3 +58,8 @@ def source_page(page):
         return page
     locale = Locale.objects.filter(language_code=settings.LANGUAGE_CODE).first()
     return (page.get_translation_or_none(locale) if locale else None) or page
+
+
+def pages_in_language(pages, language):
+    """{pk: the same live page in `language`, or itself}: for open data's English names."""
+    return _in_language(pages, language, live=True)

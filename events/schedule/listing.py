@@ -72,6 +72,7 @@ def listing_context(request, *, index_page):
     return {
         "feed_url": feed_url(form.cleaned_data),
         "calendar_page_url": calendar_page_url(form.cleaned_data),
+        "print_url": print_url(form.cleaned_data, month=form.date_range()[0]),
         "filter_form": form,
         "period": form.cleaned_data["view"],  # what the pager moves by: day, week or month
         "days": days,
@@ -137,3 +138,10 @@ def feed_url(filters):
 def calendar_page_url(filters):
     """The page that explains that feed and how to subscribe to it: `/events/calendar/`."""
     return reverse("events-calendar") + filter_query(filters)
+
+
+def print_url(filters, *, month=None):
+    """The printable schedule of the month of `month` (a date; today's month when None) with
+    the same filters: `/events/print/`."""
+    extra = {"month": month.strftime("%Y-%m")} if month else {}
+    return reverse("events-print") + filter_query(filters, **extra)

@@ -5,14 +5,16 @@ tsvector), which cuts at spaces and punctuation, sees 「家族会や家族教�
 finds 家族. Text is therefore folded (NFKC: half-width ｶﾅ and full-width ＡＢＣ to their usual
 forms; katakana to hiragana; lower case) and each run of Japanese characters is written as its
 overlapping character pairs (bigrams), so 家族会 is indexed as 家族 族会 会 and a query 家族 is
-the pair 家族. Other scripts stay whole words. The README's search section says why bigrams and
-not a morphological analyser.
+the pair 家族. Other words stay whole, cut to their English stem (Snowball's English stemmer),
+so "meetings" and "meeting" are one term. The README's search section says why bigrams and not
+a morphological analyser.
 """
 
 import re
 import unicodedata
 
 import jaconv
+import snowballstemmer
 
 # A run of Japanese letters: hiragana (with the prolonged sound mark and iteration marks),
 # katakana, CJK ideographs (and 々 〆 〇).
@@ -23,6 +25,15 @@ TOKEN = re.compile(rf"(?P<ja>{JAPANESE_RUN})|(?P<word>(?:(?!{JAPANESE_RUN})[^\W_
 
 # Longest text a query is cut to before folding (the form refuses longer ones first).
 MAX_QUERY_TOKENS = 40
+
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+def stem(word):
+    """A word's English stem ("meetings", "meeting" -> "meet"); digits and romanised Japanese
+    names come back as they are, or nearly so, on both sides of the index alike."""
+    return _stemmer.stemWord(word) if word.isascii() and word.isalpha() else word
 
 
 def fold(text):
@@ -42,7 +53,7 @@ def tokens(text):
             terms.extend(run[i : i + 2] for i in range(len(run) - 1))
             terms.append(run[-1])
         else:
-            terms.append(match.group("word"))
+            terms.append(stem(match.group("word")))
     return terms
 
 
@@ -55,7 +66,7 @@ def query_tokens(text):
             run = match.group("ja")
             terms.extend([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
         else:
-            terms.append(match.group("word"))
+            terms.append(stem(match.group("word")))
     return list(dict.fromkeys(terms))[:MAX_QUERY_TOKENS]
 
 
