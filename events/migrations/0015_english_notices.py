@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0011_signup_phone_digits'),
+        ('events', '0014_dates_listing_labels'),
     ]
 
     operations = [

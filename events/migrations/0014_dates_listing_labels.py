@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0011_signup_phone_digits'),
+        ('events', '0013_next_opening_index'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0011_signup_phone_digits'),
+        ('events', '0012_booking_codes'),
         ('spaces', '0003_alter_spacepage_finding_the_door_and_more'),
     ]
 
