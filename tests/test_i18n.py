@@ -118,7 +118,7 @@ def test_no_english_page_shows_an_untranslated_string(client, demo):
     japanese_left = {
         url: CJK_RUN.findall(text)[:5] for url, text in pages.items() if CJK.search(text)
     }
-    assert japanese_left == {}
+    assert japanese_left == {}, "\n".join(f"{url}: {runs}" for url, runs in japanese_left.items())
 
 
 @pytest.mark.django_db

@@ -21,6 +21,7 @@ from events.models import (
 )
 from events.schedule.recurrence import site_zone
 from spaces.models import SpacePage
+from tests.support.screens import save_key_screen
 
 pytestmark = pytest.mark.browser
 
@@ -289,6 +290,7 @@ def test_add_one_date_to_a_calendar_from_the_event_page_without_javascript(
     page = new_page(java_script_enabled=False, accept_downloads=True, **SMALL_SCREEN)
     event = demo_page(EventPage, DEMO_SPACE_EVENT)
     page.goto(demo_site + path_of(event.url))
+    save_key_screen(page, "one-date-calendar-1-event-page")
     link = page.locator("a.occurrence__ics").first
     assert link.is_visible()
     box = link.bounding_box()
@@ -333,3 +335,4 @@ def test_the_week_view_tells_which_dates_need_booking_at_320px(demo_site, new_pa
     assert any(text.strip() == "予約不要" for text in said), said
     first = page.locator(".occurrence__booking").first
     assert first.is_visible() and first.bounding_box()["x"] >= 0
+    save_key_screen(page, "booking-needed-1-month-view")

@@ -15,6 +15,7 @@ from events.schedule.recurrence import site_zone
 from events.signups import services
 from events.signups.tokens import new_form_key
 from tests.support.dates import weekly
+from tests.support.screens import save_key_screen
 
 pytestmark = pytest.mark.browser
 
@@ -161,6 +162,7 @@ def test_book_with_a_nickname_only_keep_the_link_add_to_calendar_and_cancel_by_k
     assert page.locator("h1").inner_text() == "参加を申し込む"
     assert "残り5席" in page.locator(".status-box").inner_text()
     assert_no_axe_violations(page)
+    save_key_screen(page, "signup-1-form")
     tab_to(page, lambda el: el["id"] == "id_nickname", description="The nickname field")
     page.keyboard.type(nickname)
     tab_to(
@@ -187,6 +189,7 @@ def test_book_with_a_nickname_only_keep_the_link_add_to_calendar_and_cancel_by_k
     assert "お席が確定しました。" in status
     assert nickname in status
     assert_no_axe_violations(page)
+    save_key_screen(page, "signup-2-booked")
 
     # The calendar file: the booked date, and nothing that names the person.
     tab_to(
@@ -226,6 +229,7 @@ def test_book_with_a_nickname_only_keep_the_link_add_to_calendar_and_cancel_by_k
     signup.refresh_from_db()
     assert signup.status == SignUpStatus.CANCELLED
     assert_no_axe_violations(page)
+    save_key_screen(page, "signup-3-cancelled-book-again")
 
     # It was a mistake: one more key books the same date again, with the same nickname.
     tab_to(
@@ -243,6 +247,7 @@ def test_book_with_a_nickname_only_keep_the_link_add_to_calendar_and_cancel_by_k
     )
     assert again.pk != signup.pk
     assert_no_axe_violations(page)
+    save_key_screen(page, "signup-4-booked-again")
 
     assert browser_log.requests_elsewhere(site) == []
     assert browser_log.console_errors == []
@@ -390,6 +395,7 @@ def test_a_pasted_very_long_nickname_is_answered_kindly_and_the_note_is_kept(
 
     response = send_long_nickname(page, site, event, occurrence)
 
+    save_key_screen(page, "error-summary-1-too-long-nickname")
     assert_kind_answer_next_to_the_nickname(page, event, occurrence, response)
     assert_no_axe_violations(page)
     assert errors_besides_the_400(browser_log) == []
