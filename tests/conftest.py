@@ -14,6 +14,7 @@ from bench.local import smtp_server
 from ibasho.models import ArticlePage, CentreSettings, ConsultationContact, HomePage, LearnIndexPage
 from tests.support import fuzz  # noqa: F401 (registers and loads the Hypothesis profiles)
 from tests.support.dates import at, weekly
+from tests.support.pages import index_page
 
 
 def pytest_collection_modifyitems(config, items):
@@ -51,15 +52,6 @@ def home_page(db):
 @pytest.fixture
 def en_locale(db):
     return Locale.objects.get_or_create(language_code="en")[0]
-
-
-def index_page(home, model, title, slug):
-    """The home page's index of this type: the demo's when it is loaded, else a new one."""
-    index = model.objects.child_of(home).first()
-    if index is None:
-        index = home.add_child(instance=model(title=title, slug=slug))
-        index.save_revision().publish()
-    return index
 
 
 @pytest.fixture

@@ -96,4 +96,4 @@ def test_the_sign_up_form_of_a_date_reads_the_database_a_few_times(client, froze
     assert len(sql) == SIGN_UP_FORM
 
 
-SIGN_UP_FORM = 13
+SIGN_UP_FORM = 14  # with whether a peer supporter hosts it (the form says they see the nickname)

@@ -81,8 +81,10 @@ def test_a_writer_without_an_address_gets_no_mail(client, staff, superuser, talk
 
 
 def test_a_danger_word_shows_the_crisis_lines_at_once_and_flags_the_conversation(
-    client, staff, talk_settings
+    client, talk_settings, staff
 ):
+    # (The centre's lines are set up before anyone visits: the page chrome keeps what it read
+    # until a change is committed, which a test's rolled-back writes never are.)
     # A full-width space inside the word: NFKC and the folding still find it.
     _token, _passphrase, page = start(client, "もう死に　たいと思ってしまう")
     assert "0120-279-338" in page

@@ -21,7 +21,7 @@ from events.models import (
 )
 from events.schedule.recurrence import site_zone
 from spaces.models import SpacePage
-from tests.support.screens import save_key_screen
+from tests.support.screens import assert_no_sideways_scroll, save_key_screen
 
 pytestmark = pytest.mark.browser
 
@@ -336,3 +336,19 @@ def test_the_week_view_tells_which_dates_need_booking_at_320px(demo_site, new_pa
     first = page.locator(".occurrence__booking").first
     assert first.is_visible() and first.bounding_box()["x"] >= 0
     save_key_screen(page, "booking-needed-1-month-view")
+
+
+def test_the_month_on_a_phone_is_a_compact_list_of_a_few_screens(demo_site, new_page):
+    """At 320 px a month reads as short lines grouped by day (time and title, then place and
+    whether to book), not as a list many thousand pixels long."""
+    page = new_page(**SMALL_SCREEN)
+    page.goto(demo_site + "/events/?view=month")
+    dates = page.locator("li.occurrence")
+    count = dates.count()
+    assert count > 20, count  # the demo's month has dates enough to measure
+    listed = page.locator(".days").bounding_box()
+    per_date = listed["height"] / count
+    # A date takes two short lines; its day's heading is shared with the other dates that day.
+    assert per_date <= 112, f"{count} dates take {listed['height']:.0f} px, {per_date:.0f} px each"
+    assert_no_sideways_scroll(page)
+    save_key_screen(page, "booking-needed-2-month-on-a-phone")

@@ -1,5 +1,5 @@
 """What people do on the site's pages, for tests of several modules: book a place through the
-sign-up page as a browser would, and translate a page into English."""
+sign-up page as a browser would, translate a page into English, and find or make an index page."""
 
 from bs4 import BeautifulSoup
 
@@ -59,3 +59,12 @@ def form_data(form):
             value = field.get("value", "")
         data.setdefault(name, []).append(value)
     return {name: values if len(values) > 1 else values[0] for name, values in data.items()}
+
+
+def index_page(home, model, title, slug):
+    """The home page's index of this type: the demo's when it is loaded, else a new one."""
+    index = model.objects.child_of(home).first()
+    if index is None:
+        index = home.add_child(instance=model(title=title, slug=slug))
+        index.save_revision().publish()
+    return index

@@ -1,7 +1,7 @@
 """Peer supporters for tests: the index of profiles and a profile hosting some events."""
 
 from peers.models import HostedEvent, PeerIndexPage, PeerProfilePage
-from tests.conftest import index_page
+from tests.support.pages import index_page
 
 
 def peer_index(home):
