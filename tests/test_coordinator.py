@@ -1,13 +1,34 @@
 """The coordinator's rough edges (issue 19, points 9-11): "logged in as", the staff sign-up
 list on a phone and on paper, and the Dates listing and schedule preview in the admin."""
 
+import datetime as dt
+
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from events.models import Occurrence
+from events.signups import services
+from events.signups.tokens import new_form_key
+from tests.support.dates import at, weekly
+from tests.support.staff import sign_in_staff
+
 BAR = "ログイン中"
+
+
+@pytest.fixture
+def tuesday(make_space, make_event, frozen_now):
+    """A Tuesday afternoon with five places, on 8 December."""
+    event = make_event(
+        title="火曜の午後",
+        space=make_space(title="湖南ほっとスペース"),
+        join_mode="booking",
+        capacity=5,
+        rules=[weekly(dt.date(2026, 12, 1), ["TU"])],
+    )
+    return Occurrence.objects.get(event=event, start=at(2026, 12, 8, 13))
 
 
 @pytest.fixture
@@ -61,24 +82,9 @@ def test_the_bar_shows_the_address_when_there_is_no_display_name(client, home_pa
 
 
 def test_the_printed_list_has_a_tick_box_per_booking_and_blank_rows_for_walk_ins(
-    client, django_user_model, make_space, make_event, frozen_now
+    client, django_user_model, tuesday
 ):
-    import datetime as dt
-
-    from events.models import Occurrence
-    from events.signups import services
-    from events.signups.tokens import new_form_key
-    from tests.support.dates import at, weekly
-    from tests.support.staff import sign_in_staff
-
-    event = make_event(
-        title="火曜の午後",
-        space=make_space(title="湖南ほっとスペース"),
-        join_mode="booking",
-        capacity=5,
-        rules=[weekly(dt.date(2026, 12, 1), ["TU"])],
-    )
-    date = Occurrence.objects.get(event=event, start=at(2026, 12, 8, 13))
+    date = tuesday
     for nickname in ["やまだ", "ゆう"]:
         services.book_place(
             occurrence=date, form_key=new_form_key(), nickname=nickname, email="a@example.jp"
@@ -96,25 +102,8 @@ def test_the_printed_list_has_a_tick_box_per_booking_and_blank_rows_for_walk_ins
     assert "a@example.jp" not in page.get_text()
 
 
-def test_the_dates_listing_shows_counts_and_no_false(
-    client, django_user_model, make_space, make_event, frozen_now
-):
-    import datetime as dt
-
-    from events.models import Occurrence
-    from events.signups import services
-    from events.signups.tokens import new_form_key
-    from tests.support.dates import at, weekly
-    from tests.support.staff import sign_in_staff
-
-    event = make_event(
-        title="火曜の午後",
-        space=make_space(title="湖南ほっとスペース"),
-        join_mode="booking",
-        capacity=5,
-        rules=[weekly(dt.date(2026, 12, 1), ["TU"])],
-    )
-    date = Occurrence.objects.get(event=event, start=at(2026, 12, 8, 13))
+def test_the_dates_listing_shows_counts_and_no_false(client, django_user_model, tuesday):
+    date, event = tuesday, tuesday.event
     services.book_place(occurrence=date, form_key=new_form_key(), nickname="やまだ", party_size=3)
     sign_in_staff(client, django_user_model.objects.create_superuser(email="s@example.org"))
     page = BeautifulSoup(client.get("/admin/dates/").content, "html.parser")
