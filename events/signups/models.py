@@ -51,9 +51,6 @@ HOST_FIELDS = ("pk", "kind", "status", "nickname", "party_size", "erased_at")
 
 
 class SignUpQuerySet(models.QuerySet):
-    def holding_places(self):
-        return self.filter(status__in=HOLDING_PLACES)
-
     def waiting(self):
         return self.filter(status=SignUpStatus.WAITING).order_by("queued_at", "pk")
 

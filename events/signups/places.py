@@ -22,11 +22,23 @@ def capacity(*, occurrence=None, event=None):
     return occurrence.effective_capacity if occurrence is not None else event.capacity
 
 
-def _holding(*, occurrence=None, event=None):
-    signups = SignUp.objects.holding_places()
+# Who holds a place, and who stands ahead of a newcomer in the line (see line_ahead), as
+# conditions, so that one query can count both (fits).
+HOLDING = Q(status__in=HOLDING_PLACES)
+AHEAD = Q(status=SignUpStatus.WAITING, offer_lapsed=False)
+
+
+def _in_scope(*, occurrence=None, event=None):
+    """The sign-ups of a date (of which bookings take its places) or of a series (enrolments),
+    and the condition for those that take places."""
     if occurrence is not None:
-        return signups.filter(occurrence=occurrence, kind=SignUpKind.BOOKING)
-    return signups.filter(event=event, kind=SignUpKind.ENROLMENT)
+        return SignUp.objects.filter(occurrence=occurrence), Q(kind=SignUpKind.BOOKING)
+    return SignUp.objects.filter(event=event, kind=SignUpKind.ENROLMENT), Q()
+
+
+def _holding(**scope):
+    signups, takes_places = _in_scope(**scope)
+    return signups.filter(takes_places & HOLDING)
 
 
 def places_taken(*, occurrence=None, event=None):
@@ -50,9 +62,7 @@ def places_left(*, occurrence=None, event=None):
 def places_left_on(occurrences):
     """{occurrence pk: places left or None} for many dates of booking events, in one query."""
     taken = dict(
-        SignUp.objects.filter(
-            occurrence__in=occurrences, kind=SignUpKind.BOOKING, status__in=HOLDING_PLACES
-        )
+        SignUp.objects.filter(HOLDING, occurrence__in=occurrences, kind=SignUpKind.BOOKING)
         .values_list("occurrence")
         .annotate(total=Sum("party_size"))
     )
@@ -81,12 +91,8 @@ def line_position(signup):
 
 def everyone_waiting(*, occurrence=None, event=None):
     """Everyone waiting (not yet offered), in line order."""
-    waiting = SignUp.objects.waiting()
-    if occurrence is not None:
-        waiting = waiting.filter(occurrence=occurrence)
-    else:
-        waiting = waiting.filter(event=event, kind=SignUpKind.ENROLMENT)
-    return waiting.order_by("offer_lapsed", "queued_at", "pk")
+    signups, _ = _in_scope(occurrence=occurrence, event=event)
+    return signups.filter(status=SignUpStatus.WAITING).order_by("offer_lapsed", "queued_at", "pk")
 
 
 def in_line(signups):
@@ -98,7 +104,7 @@ def in_line(signups):
 def line_ahead(**scope):
     """The line a newcomer joins behind. Someone who let an offer lapse is still offered the
     next freed place when nobody else waits, but does not hold a free place back from others."""
-    return everyone_waiting(**scope).filter(offer_lapsed=False)
+    return everyone_waiting(**scope).filter(AHEAD)
 
 
 def fits(party_size, **scope):
@@ -108,15 +114,10 @@ def fits(party_size, **scope):
     limit = capacity(**scope)
     if limit is None:
         return True
-    if scope.get("occurrence") is not None:
-        rows = SignUp.objects.filter(occurrence=scope["occurrence"])
-        holding = Q(kind=SignUpKind.BOOKING, status__in=HOLDING_PLACES)
-    else:
-        rows = SignUp.objects.filter(event=scope["event"], kind=SignUpKind.ENROLMENT)
-        holding = Q(status__in=HOLDING_PLACES)
-    counts = rows.aggregate(
-        taken=Sum("party_size", filter=holding),
-        ahead=Count("pk", filter=Q(status=SignUpStatus.WAITING, offer_lapsed=False)),
+    signups, takes_places = _in_scope(**scope)
+    counts = signups.aggregate(
+        taken=Sum("party_size", filter=takes_places & HOLDING),
+        ahead=Count("pk", filter=AHEAD),
     )
     return party_size <= left_of(limit, counts["taken"] or 0) and not counts["ahead"]
 
