@@ -53,11 +53,16 @@ def source_pages(pages):
 
 
 def source_page(page):
-    """The same page in the site's main language (or itself when there is none)."""
+    """The same page in the site's main language (or itself when there is none), looked up
+    once per page object: an English page asks for it from its schedule and its sign-up parts."""
     if page.locale.language_code == settings.LANGUAGE_CODE:
         return page
-    locale = Locale.objects.filter(language_code=settings.LANGUAGE_CODE).first()
-    return (page.get_translation_or_none(locale) if locale else None) or page
+    if not hasattr(page, "_ibasho_source_page"):
+        locale = Locale.objects.filter(language_code=settings.LANGUAGE_CODE).first()
+        page._ibasho_source_page = (
+            page.get_translation_or_none(locale) if locale else None
+        ) or page
+    return page._ibasho_source_page
 
 
 def pages_in_language(pages, language):

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     # The Wagtail site of the request from the shared cache (ibasho/chrome.py).
     "ibasho.chrome.SiteMiddleware",
+    # A Wagtail page found in two queries, handed to Wagtail's serve (ibasho/routing.py).
+    "ibasho.routing.RouteMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before anything reads the form: bytes that are not UTF-8 get a 400, never a stored "�".
     "ibasho.encoding.RefuseInvalidUTF8Middleware",

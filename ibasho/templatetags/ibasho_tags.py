@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.models import Page
 
+from events.schedule.i18n import source_page
 from ibasho import chrome
 from ibasho.models import HomePage
 
@@ -28,7 +29,12 @@ def language_switch(context):
     for code, name in settings.LANGUAGES:
         if code == get_language():
             continue
-        if isinstance(page, Page):
+        if isinstance(page, Page) and code == settings.LANGUAGE_CODE:
+            # The page in the main language: the lookup the page's own parts made already.
+            source = source_page(page)
+            translation = source if source.pk != page.pk and source.live else None
+            url = translation.get_url(request) if translation else _language_home(code)
+        elif isinstance(page, Page):
             translation = page.get_translations().live().filter(locale__language_code=code).first()
             url = translation.get_url(request) if translation else _language_home(code)
         else:
