@@ -7,6 +7,8 @@ import datetime as dt
 
 import pytest
 from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from events.models import DateMessage, Occurrence, OutboxMessage, SignUp, SignUpStatus
 from events.signups import retention
@@ -318,3 +320,38 @@ def test_messages_are_erased_with_the_sign_ups_after_the_retention_period(
     assert DateMessage.objects.filter(occurrence=later).count() == 1
     retention.erase_personal_data()  # idempotent
     assert DateMessage.objects.filter(occurrence=later).count() == 1
+
+
+def test_the_pages_speak_english_under_en(client, host, date):
+    _signup, token = book(date, nickname="あお", language="en")
+    signups.write_to_everyone(occurrence=date, body="Room 2 today.", form_key=new_form_key())
+    page = text(client.get(f"/en/my/{token}/"))
+    assert "From the host" in page and "Your reply to the host" in page and "Send my reply" in page
+    client.force_login(host)
+    page = text(client.get(f"/en/peers/dashboard/dates/{date.pk}/messages/"))
+    assert "Write to everyone coming" in page and "Room 2 today." in page
+    assert "Add a booking for someone who phoned" in text(
+        client.get(f"/en/peers/dashboard/dates/{date.pk}/add-booking/")
+    )
+
+
+def test_the_inbox_reads_its_replies_in_the_same_queries_for_any_number(
+    client, host, session, date
+):
+    client.force_login(host)
+    first, _token = book(date, nickname="あお")
+    signups.write_to_everyone(occurrence=date, body=ROOM, form_key=new_form_key())
+    signups.reply_to_host(signup=first, body="はい", form_key=new_form_key())
+    client.get("/peers/dashboard/messages/")  # per-process look-ups made once
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/peers/dashboard/messages/").status_code == 200
+    for when in (at(2026, 12, 15, 13), at(2026, 12, 22, 13)):
+        other = Occurrence.objects.get(event=session, start=when)
+        signups.write_to_everyone(occurrence=other, body=ROOM, form_key=new_form_key())
+        for nickname in ("みどり", "きいろ"):
+            signup, _token = book(other, nickname=nickname)
+            signups.reply_to_host(signup=signup, body="はい", form_key=new_form_key())
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/peers/dashboard/messages/")
+    assert text(response).count("はい") == 5
+    assert len(many) == len(few)
