@@ -355,3 +355,18 @@ def test_the_inbox_reads_its_replies_in_the_same_queries_for_any_number(
         response = client.get("/peers/dashboard/messages/")
     assert text(response).count("はい") == 5
     assert len(many) == len(few)
+
+
+def test_staff_read_the_threads_only_with_the_permission(client, host, date, django_user_model):
+    from django.contrib.auth.models import Group, Permission
+
+    signups.write_to_everyone(occurrence=date, body=ROOM, form_key=new_form_key())
+    group = Group.objects.create(name="職員")
+    group.permissions.add(*Permission.objects.filter(codename="access_admin"))
+    staff = django_user_model.objects.create_user(email="kato@example.org", is_staff=True)
+    staff.groups.add(group)
+    sign_in_staff(client, staff)
+    assert client.get("/admin/date-messages/").status_code in (302, 403)
+    group.permissions.add(Permission.objects.get(codename="view_datemessage"))
+    listing = client.get("/admin/date-messages/")
+    assert listing.status_code == 200 and ROOM in text(listing)
