@@ -2,6 +2,7 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -17,6 +18,7 @@ from .admin.forms import OccurrenceForm
 from .changes.services import ScheduleError
 from .pages.models import sync_all_events
 from .schedule.models import ClosedDays, Occurrence
+from .signups.models import DateMessage
 
 
 class DatesPermissionPolicy(ModelPermissionPolicy):
@@ -222,3 +224,58 @@ class OutboxMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_outbox_menu_item():
     return OutboxMenuItem(_("Unsent e-mail"), reverse("events_outbox"), icon_name="mail", order=213)
+
+
+# Messages on dates (a host to everyone coming, the replies): staff read the threads, nobody
+# writes or changes them here.
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    def user_has_permission(self, user, action):
+        if action in ("add", "change", "delete"):
+            return False
+        return super().user_has_permission(user, action)
+
+
+register_permission_policy(DateMessage, ReadOnlyPermissionPolicy(DateMessage))
+
+
+class DateMessageIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("signup", "occurrence__event")
+
+
+class DateMessageViewSet(ModelViewSet):
+    model = DateMessage
+    icon = "mail"
+    menu_label = _("Messages on peer sessions")
+    add_to_admin_menu = True
+    menu_order = 215
+    inspect_view_enabled = True
+    index_view_class = DateMessageIndexView
+    list_display = [
+        Column("occurrence", label=_("date"), accessor="occurrence"),
+        "author",
+        Column("writer", label=_("who"), accessor="writer_name"),
+        Column(
+            "body", label=_("message"), accessor=lambda message: Truncator(message.body).chars(80)
+        ),
+        "created_at",
+    ]
+    list_filter = ["author", "occurrence__event"]
+    search_fields = ["body"]
+    # A date's thread together, in the order it was written.
+    ordering = ["-occurrence__start", "created_at", "pk"]
+    inspect_view_fields = [
+        "occurrence",
+        "author",
+        "writer_name",
+        "body",
+        "written_by",
+        "created_at",
+    ]
+    copy_view_enabled = False
+    form_fields = ["body"]  # never shown: nobody may add or change a message here
+
+
+@hooks.register("register_admin_viewset")
+def register_date_message_viewset():
+    return DateMessageViewSet("date-messages")

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
+from events.admin.forms import StaffBookingForm
 from spaces.models import LiveStatusKind
 
 # What a host may say about today (staff have the whole list in the admin).
@@ -83,3 +84,10 @@ class TodayStatusForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Today"), choices=HOST_STATUSES, widget=forms.RadioSelect)
     message = forms.CharField(label=_("A short word (optional)"), max_length=200, required=False)
+
+
+class PhonedBookingForm(StaffBookingForm):
+    """A booking a host takes for someone who phoned: a nickname and the number of people.
+    Nothing else: a host never keeps a phone number, an address or a note."""
+
+    note = None

@@ -10,3 +10,13 @@ urlpatterns = [
     path("dates/<int:occurrence_id>/note/", views.annotate_date, name="peers_annotate_date"),
     path("dates/<int:occurrence_id>/today/", views.set_today_status, name="peers_today_status"),
 ]
+
+urlpatterns += [
+    path("messages/", views.inbox, name="peers_inbox"),
+    path("dates/<int:occurrence_id>/messages/", views.date_messages, name="peers_date_messages"),
+    path(
+        "dates/<int:occurrence_id>/add-booking/",
+        views.add_phoned_booking,
+        name="peers_add_phoned_booking",
+    ),
+]

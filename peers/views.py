@@ -14,16 +14,26 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
 
 from events.changes import services as changes
 from events.changes.services import ScheduleError
-from events.models import Occurrence, SignUp
+from events.models import Author, DateMessage, Occurrence, SignUp, SignUpSource, SignUpStatus
 from events.schedule.places import place_of
-from events.signups.places import with_head_counts
+from events.signups import services as signups
+from events.signups.forms import DateMessageForm
+from events.signups.places import line_ahead, with_head_counts
+from events.signups.tokens import format_code, new_form_key
 from spaces.services import set_live_status
 
 from . import services
-from .forms import AcceptInvitationForm, DateNoteForm, InvitationForm, TodayStatusForm
+from .forms import (
+    AcceptInvitationForm,
+    DateNoteForm,
+    InvitationForm,
+    PhonedBookingForm,
+    TodayStatusForm,
+)
 from .models import Invitation, PeerProfilePage, dates_hosted_by, is_peer
 
 # --- The invitee ---------------------------------------------------------------------------------
@@ -267,3 +277,121 @@ def pause_profile(request):
     else:
         messages.success(request, _("Your page is back on the list."))
     return redirect("peers_dashboard")
+
+
+# --- Messages on a date, and bookings for someone who phoned -----------------------------------
+
+
+def _too_many_messages(request):
+    """Too many messages from this host lately: each one goes to everyone coming."""
+    return is_ratelimited(
+        request,
+        group="ibasho-host-message",
+        key=lambda group, request: f"host-{request.user.pk}",
+        rate=settings.IBASHO_HOST_MESSAGE_RATE,
+        increment=True,
+    )
+
+
+@peer_only
+def date_messages(request, occurrence_id):
+    """One date's messages: what I (or a co-host) wrote to everyone coming, and their replies,
+    with their nicknames only (DateMessageQuerySet.seen_by_host); and the form to write."""
+    occurrence = hosted_date(request, occurrence_id)
+    form = DateMessageForm(
+        request.POST if request.method == "POST" else None,
+        initial={"form_key": new_form_key()},
+        label=_("Message for everyone coming"),
+    )
+    status = 200
+    if request.method == "POST":
+        if _too_many_messages(request):
+            form.add_error(None, TOO_MANY_MESSAGES)
+            status = 429
+        elif form.is_valid():
+            signups.write_to_everyone(
+                occurrence=occurrence,
+                body=form.cleaned_data["body"],
+                form_key=form.cleaned_data["form_key"],
+                written_by=request.user,
+            )
+            messages.success(
+                request,
+                _(
+                    "Your message is on the private page of everyone coming; those who gave an "
+                    "e-mail address get it by e-mail too."
+                ),
+            )
+            return redirect("peers_date_messages", occurrence_id=occurrence.pk)
+        else:
+            status = 400
+    context = {
+        "occurrence": occurrence,
+        "form": form,
+        "thread": list(DateMessage.objects.filter(occurrence=occurrence).seen_by_host()),
+    }
+    return TemplateResponse(request, "peers/dashboard_date_messages.html", context, status=status)
+
+
+TOO_MANY_MESSAGES = gettext_lazy(
+    "You have sent several messages in a short time, and each one goes to everyone coming, so "
+    "we have paused writing for a while. Please try again later. What you wrote is still here."
+)
+
+
+@peer_only
+def inbox(request):
+    """The replies to my messages on all my dates, newest first: nicknames only, never an
+    address. Two queries, whatever the number of replies."""
+    replies = list(
+        DateMessage.objects.filter(
+            occurrence__in=dates_hosted_by(request.user), author=Author.BOOKER
+        )
+        .seen_by_host()
+        .order_by("-created_at", "-pk")[:100]
+    )
+    dates = Occurrence.objects.select_related("event").in_bulk(
+        {reply["occurrence_id"] for reply in replies}
+    )
+    for reply in replies:
+        reply["occurrence"] = dates[reply["occurrence_id"]]
+    return TemplateResponse(request, "peers/dashboard_inbox.html", {"replies": replies})
+
+
+@peer_only
+def add_phoned_booking(request, occurrence_id):
+    """A booking for someone who phoned: a nickname and the number of people, through the same
+    service as online, so the places and the waiting line hold. The booking code is shown this
+    once, to read out on the phone."""
+    occurrence = hosted_date(request, occurrence_id)
+    form = PhonedBookingForm(request.POST or None, initial={"form_key": new_form_key()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            signup, _token, created = signups.book_place(
+                occurrence=occurrence,
+                form_key=form.cleaned_data["form_key"],
+                nickname=form.cleaned_data["nickname"],
+                party_size=form.cleaned_data["party_size"],
+                source=SignUpSource.HOST,
+                language=get_language(),
+            )
+        except signups.SignUpError as error:
+            form.add_error(None, str(error))
+        else:
+            if not created:
+                messages.info(request, _("This form had already been sent; nothing was added."))
+                return redirect("peers_dashboard_date", occurrence_id=occurrence.pk)
+            context = {
+                "occurrence": occurrence,
+                "signup": signup,
+                "code": format_code(signup.booking_code),
+                "ahead": line_ahead(occurrence=occurrence).exclude(pk=signup.pk).count()
+                if signup.status == SignUpStatus.WAITING
+                else 0,
+            }
+            response = TemplateResponse(request, "peers/dashboard_booking_added.html", context)
+            response["Referrer-Policy"] = "no-referrer"
+            return response
+    context = {"occurrence": occurrence, "form": form}
+    status = 400 if form.errors else 200
+    return TemplateResponse(request, "peers/dashboard_add_booking.html", context, status=status)

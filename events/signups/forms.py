@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..messages.addresses import AddressError, clean_address
 from ..messages.addresses import normalise as normalise_address
-from .models import MAX_PARTY_SIZE
+from .models import MAX_DATE_MESSAGE_LENGTH, MAX_PARTY_SIZE
 from .phones import PhoneError, phone_digits
 from .tokens import is_form_key, normalize_code
 
@@ -472,3 +472,39 @@ class BookingCodeForm(forms.Form):
                 code="format",
             )
         return code
+
+
+class DateMessageForm(forms.Form):
+    """A message on a date: the host's to everyone coming, or a booker's reply. Plain text
+    (shown escaped), line breaks kept; the hidden one-time key makes a double click one
+    message."""
+
+    form_key = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=64,
+        error_messages={
+            "required": _("This form has expired. Please send it again."),
+            "max_length": _("This form has expired. Please send it again."),
+        },
+    )
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=MAX_DATE_MESSAGE_LENGTH,
+        error_messages={
+            "required": _("Please write a few words: even one line is enough."),
+            **too_long(MAX_DATE_MESSAGE_LENGTH),
+        },
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["body"].label = label
+        # Browsers cut pasted text at `maxlength` without a word; the server says so kindly.
+        self.fields["body"].widget.attrs.pop("maxlength", None)
+
+    clean_form_key = SignUpBaseForm.clean_form_key
+
+    def clean_body(self):
+        return free_text(self.cleaned_data["body"])

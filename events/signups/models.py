@@ -2,6 +2,7 @@
 links to them and the dates a family will miss. What holds a place is decided here
 (`SignUp.holds_place`, `events.signups.places`)."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -44,6 +45,7 @@ INACTIVE = [SignUpStatus.CANCELLED, SignUpStatus.DECLINED]
 class SignUpSource(models.TextChoices):
     WEB = "web", _("On the website")
     STAFF = "staff", _("Entered by staff")
+    HOST = "host", _("Entered by the host")
 
 
 # What a date's host sees of each sign-up (SignUpQuerySet.seen_by_host); nothing else leaves.
@@ -68,6 +70,14 @@ class SignUpQuerySet(models.QuerySet):
         if not isinstance(token, str) or not 20 <= len(token) <= 100:
             return self.none()
         return self.filter(manage_tokens__token_hash=hash_token(token), erased_at__isnull=True)
+
+    def on_date(self, occurrence):
+        """The sign-ups a date concerns: those for the date itself, and the enrolments in its
+        series."""
+        return self.filter(
+            Q(occurrence=occurrence)
+            | Q(occurrence__isnull=True, event=occurrence.event_id, kind=SignUpKind.ENROLMENT)
+        )
 
     def with_code(self, typed):
         """The sign-up behind a booking code as typed, or none (a wrong, erased or replaced
@@ -228,6 +238,110 @@ class Absence(models.Model):
         return f"{self.signup} – {self.occurrence}"
 
 
+MAX_DATE_MESSAGE_LENGTH = 1000
+
+
+class Author(models.TextChoices):
+    HOST = "host", _("The host")
+    BOOKER = "booker", _("Someone coming")
+
+
+# What a host sees of each message of their dates (DateMessageQuerySet.seen_by_host): the
+# writer's nickname at most, never an address.
+HOST_MESSAGE_FIELDS = (
+    "pk",
+    "occurrence_id",
+    "author",
+    "body",
+    "created_at",
+    "signup__kind",
+    "signup__nickname",
+    "signup__erased_at",
+)
+
+
+class DateMessageQuerySet(models.QuerySet):
+    def seen_by_host(self):
+        """What the host of a date may see of its messages, on any page: the text, when, and
+        the nickname of a booker who replied. The one place that decides it."""
+        return self.order_by("created_at", "pk").values(*HOST_MESSAGE_FIELDS)
+
+    def seen_by(self, signup):
+        """The thread a booker sees on their manage page: what the host wrote on the dates
+        their sign-up concerns, and their own replies; never another booker's."""
+        if signup.occurrence_id:
+            dates = Q(occurrence=signup.occurrence_id)
+        else:
+            dates = Q(occurrence__event=signup.event_id)
+        mine = Q(signup=signup)
+        return self.filter((dates & Q(author=Author.HOST)) | mine).order_by("created_at", "pk")
+
+
+class DateMessage(models.Model):
+    """A message on one date between its host and the people coming: the host writing to
+    everyone signed up ("we meet in room 2 today"), or one booker's reply, which only the
+    host (and staff) read. Personal data: erased with the sign-ups (retention)."""
+
+    occurrence = models.ForeignKey(
+        "events.Occurrence",
+        verbose_name=_("date"),
+        on_delete=models.CASCADE,
+        related_name="date_messages",
+    )
+    author = models.CharField(_("from"), max_length=10, choices=Author.choices)
+    # The booker who replied; empty for the host's message to everyone.
+    signup = models.ForeignKey(
+        SignUp,
+        verbose_name=_("sign-up"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="date_messages",
+    )
+    # The host's account, for staff reading the thread.
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = models.TextField(_("message"), max_length=MAX_DATE_MESSAGE_LENGTH)
+    # The hash of the form's one-time key: a double click sends one message.
+    submission_key = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    objects = DateMessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("message on a date")
+        verbose_name_plural = _("messages on dates")
+        ordering = ["occurrence", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission_key"], name="date_message_once"),
+            models.CheckConstraint(
+                condition=Q(author="host", signup__isnull=True)
+                | Q(author="booker", signup__isnull=False),
+                name="date_message_reply_has_a_signup",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_author_display()} #{self.pk}"
+
+    @property
+    def from_host(self):
+        return self.author == Author.HOST
+
+    @property
+    def writer_name(self):
+        """Who wrote it, as a host may see it: a booker's nickname at most."""
+        if self.from_host:
+            return _("The host")
+        return self.signup.display_name
+
+
 class MessageKind(models.TextChoices):
     CONFIRMATION = "confirmation", _("Sign-up confirmation")
     OFFER = "offer", _("Place offered")
@@ -235,3 +349,4 @@ class MessageKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder")
     LOST_LINKS = "lost_links", _("Lost links")
     CANCELLED_BY_YOU = "signup_cancelled", _("Cancelled by the person")
+    FROM_HOST = "from_host", _("A message from the host")

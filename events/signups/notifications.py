@@ -24,7 +24,7 @@ from ..schedule.recurrence import site_zone
 from . import tokens
 from .calendar import signup_calendar
 from .links import manage_link, new_manage_link
-from .models import Absence, MessageKind, SignUp, SignUpKind, SignUpStatus
+from .models import Absence, Author, DateMessage, MessageKind, SignUp, SignUpKind, SignUpStatus
 
 
 def _fresh_link(signup, language=None):
@@ -115,6 +115,19 @@ def send_dates_changed(occurrences, *, cancelled, restored=False):
             signup=signup,
             payload={"occurrences": dates, "change": change},
         )
+
+
+def send_host_message(message):
+    """The host wrote to everyone a date concerns: one mail to each who gave an address and
+    still comes (not a "maybe", which has none). The text is read from the message when sent."""
+    people = (
+        SignUp.objects.on_date(message.occurrence)
+        .active()
+        .filter(erased_at__isnull=True)
+        .exclude(email="")
+    )
+    for signup in people:
+        outbox.queue(kind=MessageKind.FROM_HOST, signup=signup, payload={"message": message.pk})
 
 
 def reminder_due(occurrence):
@@ -332,6 +345,23 @@ def render_reminder(message, now):
     return _signup_mail(signup, "reminder", {"link": _fresh_link(signup), "occurrence": occurrence})
 
 
+def render_host_message(message, now):
+    """The host's words, and the way back to the manage page to read and reply; nothing when
+    the sign-up was cancelled or the message erased meanwhile."""
+    signup = _reachable(message.signup_id)
+    if signup is None:
+        return None
+    written = (
+        DateMessage.objects.filter(pk=message.payload.get("message"), author=Author.HOST)
+        .select_related("occurrence")
+        .first()
+    )
+    if written is None:
+        return None
+    context = {"link": _fresh_link(signup), "message": written, "occurrence": written.occurrence}
+    return _signup_mail(signup, "host_message", context)
+
+
 def render_lost_links(message, now):
     """New links to each current sign-up made with this address (none: no e-mail at all)."""
     language = message.payload.get("language", settings.LANGUAGE_CODE)
@@ -355,5 +385,6 @@ for kind, render in [
     (MessageKind.REMINDER, render_reminder),
     (MessageKind.LOST_LINKS, render_lost_links),
     (MessageKind.CANCELLED_BY_YOU, render_cancelled_by_you),
+    (MessageKind.FROM_HOST, render_host_message),
 ]:
     kinds.register(kind, label=kind.label, render=render)

@@ -9,12 +9,13 @@ from django.utils import timezone
 
 from ..messages.models import MessageStatus, OutboxMessage
 from ..schedule.models import Occurrence
-from .models import ManageToken, SignUp, SignUpStatus
+from .models import DateMessage, ManageToken, SignUp, SignUpStatus
 
 
 def erase_personal_data(*, now=None):
     """Periodic: personal fields go IBASHO_SIGNUP_RETENTION_DAYS after the date (after the last
-    date of the series for an enrolment); the rows, and so the counts, stay. Idempotent."""
+    date of the series for an enrolment), and so do the messages on the date; the sign-up rows,
+    and so the counts, stay. Idempotent."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.IBASHO_SIGNUP_RETENTION_DAYS)
     dates = Occurrence.objects.filter(event=OuterRef("event"))
@@ -28,6 +29,13 @@ def erase_personal_data(*, now=None):
     pks = list(due.values_list("pk", flat=True))
     with transaction.atomic():
         ManageToken.objects.filter(signup_id__in=pks).delete()
+        # Messages on a date, the host's and the replies, go with the date's personal data; a
+        # reply also goes with the sign-up that wrote it (an enrolment cancelled early).
+        DateMessage.objects.filter(
+            Q(occurrence__end__lte=cutoff)
+            | Q(signup_id__in=pks)
+            | Q(signup__erased_at__isnull=False)
+        ).delete()
         # Nothing more is sent to them, and what was sent leaves no trace after the same time.
         OutboxMessage.objects.filter(signup_id__in=pks, status=MessageStatus.PENDING).update(
             status=MessageStatus.CANCELLED, to_address="", updated_at=now

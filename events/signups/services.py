@@ -18,6 +18,8 @@ from .links import create_token, new_manage_link
 from .models import (
     HOLDING_PLACES,
     Absence,
+    Author,
+    DateMessage,
     JoinMode,
     SignUp,
     SignUpKind,
@@ -186,7 +188,9 @@ def book_place(
             raise SignUpError(
                 "wrong_kind", _("This is a course: please add an enrolment for the series.")
             )
-        if locked.event.join_mode != JoinMode.BOOKING and source == SignUpSource.WEB:
+        # Staff may book someone who phoned onto any date; online and a host, only where the
+        # date takes bookings.
+        if locked.event.join_mode != JoinMode.BOOKING and source != SignUpSource.STAFF:
             raise SignUpError("wrong_kind", _("This date takes no bookings."))
         has_room = fits(party_size, occurrence=locked)
         signup, token = _create(
@@ -493,3 +497,67 @@ def report_absence(*, signup, occurrence, now=None):
     if occurrence.event_id != signup.event_id or occurrence.start <= now:
         raise SignUpError("past", _("This date has already started or passed."))
     Absence.objects.get_or_create(signup=signup, occurrence=occurrence)
+
+
+# --- Messages on a date: the host to everyone coming, a booker's reply to the host -------------
+
+
+def _write_once(form_key, write):
+    """Run `write()` (which creates one message) once per form key: a double click or a form
+    sent again gives the first message back, as (message, False)."""
+    key = tokens.hash_token(form_key)
+    if found := DateMessage.objects.filter(submission_key=key).first():
+        return found, False
+    try:
+        with transaction.atomic():
+            return write(key), True
+    except IntegrityError:
+        if found := DateMessage.objects.filter(submission_key=key).first():
+            return found, False
+        raise
+
+
+def write_to_everyone(*, occurrence, body, form_key, written_by=None):
+    """The host writes to everyone a date concerns: the message is on each of their manage
+    pages, and the outbox mails it (in the same transaction) to each who gave an address and
+    still comes. Returns (message, created)."""
+
+    def write(key):
+        message = DateMessage.objects.create(
+            occurrence=occurrence,
+            author=Author.HOST,
+            written_by=written_by,
+            body=body,
+            submission_key=key,
+        )
+        notifications.send_host_message(message)
+        return message
+
+    return _write_once(form_key, write)
+
+
+def reply_to_host(*, signup, body, form_key):
+    """A booker answers the host, from their manage page: the reply goes with the date of the
+    host's latest message they can see, and only the host (and staff) read it. Returns
+    (message, created)."""
+    if not signup.is_active or signup.erased_at:
+        raise SignUpError("inactive", _("This sign-up is no longer active, so it takes no reply."))
+    latest = (
+        DateMessage.objects.seen_by(signup)
+        .filter(author=Author.HOST)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if latest is None:
+        raise SignUpError("no_message", _("There is no message from the host to reply to yet."))
+
+    def write(key):
+        return DateMessage.objects.create(
+            occurrence_id=latest.occurrence_id,
+            author=Author.BOOKER,
+            signup=signup,
+            body=body,
+            submission_key=key,
+        )
+
+    return _write_once(form_key, write)

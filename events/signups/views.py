@@ -23,13 +23,14 @@ from .calendar import subscribed_calendar
 from .forms import (
     BookingCodeForm,
     BookingForm,
+    DateMessageForm,
     EnrolmentForm,
     LostLinksForm,
     MaybeForm,
     PartySizeForm,
 )
 from .links import code_behind, manage_path
-from .models import INACTIVE, JoinMode, SignUp, SignUpKind
+from .models import INACTIVE, DateMessage, JoinMode, SignUp, SignUpKind
 from .tokens import browser_key, format_code, hash_token, is_form_key, new_form_key
 
 
@@ -231,7 +232,9 @@ def manage(request, token):
     if signup is None:
         return _not_found(request)
     message = refused = None
+    status = 200
     party_form = PartySizeForm(initial={"party_size": signup.party_size})
+    reply_form = DateMessageForm(initial={"form_key": new_form_key()}, label=REPLY_LABEL)
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
@@ -277,11 +280,25 @@ def manage(request, token):
                 if occurrence is not None:
                     services.report_absence(signup=signup, occurrence=occurrence)
                     message = "absence"
+            elif action == "reply":
+                reply_form = DateMessageForm(request.POST, label=REPLY_LABEL)
+                if _replies_limited(request, signup):
+                    refused, status = str(TOO_MANY_REPLIES), 429
+                elif reply_form.is_valid():
+                    services.reply_to_host(
+                        signup=signup,
+                        body=reply_form.cleaned_data["body"],
+                        form_key=reply_form.cleaned_data["form_key"],
+                    )
+                    message = "replied"
+                else:
+                    status = 400
         except services.SignUpError as error:
             # Said kindly on the same page; what was done before stays done.
             refused = str(error)
         if message:
-            return redirect(f"{request.path}?done={message}")
+            anchor = "#messages" if message == "replied" else ""
+            return redirect(f"{request.path}?done={message}{anchor}")
     signup.refresh_from_db()
     is_new = request.GET.get("new") == "1"
     return _signup_response(
@@ -289,7 +306,7 @@ def manage(request, token):
         signup.event.localized,
         "events/manage.html",
         {
-            **manage_context(signup, token=token, party_form=party_form),
+            **manage_context(signup, token=token, party_form=party_form, reply_form=reply_form),
             "done": request.GET.get("done"),
             "is_new": is_new,
             "mail_held_back": is_new and notifications.confirmation_held_back(signup),
@@ -297,6 +314,25 @@ def manage(request, token):
             "refused": refused,
             "opened_with_code": request.GET.get("opened") == "code",
         },
+        status=status,
+    )
+
+
+REPLY_LABEL = _("Your reply to the host")
+TOO_MANY_REPLIES = _(
+    "Several replies have been sent from this page in a short time, so we have paused replies "
+    "for a while. Please try again later. What you wrote is still in the box below."
+)
+
+
+def _replies_limited(request, signup):
+    """Too many replies from this sign-up lately (all its links count together)."""
+    return is_ratelimited(
+        request,
+        group="ibasho-reply",
+        key=lambda group, request: f"signup-{signup.pk}",
+        rate=settings.IBASHO_REPLY_RATE_PER_SIGNUP,
+        increment=True,
     )
 
 
@@ -348,7 +384,7 @@ def _book_again(signup, form_key):
     return token
 
 
-def manage_context(signup, *, token, party_form):
+def manage_context(signup, *, token, party_form, reply_form=None):
     event = signup.event
     # A booked date may have moved to another room: its own place first.
     space = place_of(signup.occurrence) if signup.occurrence_id else event.space
@@ -371,6 +407,9 @@ def manage_context(signup, *, token, party_form):
         "book_again": can_book_again(signup),
         "rebook_key": new_form_key(),
         "booking_code": format_code(code_behind(token)),
+        # The host's messages on my dates and my replies, never another booker's.
+        "thread": list(DateMessage.objects.seen_by(signup)),
+        "reply_form": reply_form,
     }
 
 

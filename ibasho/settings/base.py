@@ -464,6 +464,10 @@ IBASHO_LOST_LINKS_RATE_PER_ADDRESS = os.environ.get("IBASHO_LOST_LINKS_RATE_PER_
 # code is never counted). 50 bits against at most OVERALL guesses an hour: see the README.
 IBASHO_CODE_RATE_PER_IP = os.environ.get("IBASHO_CODE_RATE_PER_IP", "10/h")
 IBASHO_CODE_RATE_OVERALL = os.environ.get("IBASHO_CODE_RATE_OVERALL", "300/h")
+# Messages on a date: a host writing to everyone coming (each one mails them all), and a
+# booker's replies from their manage page (all links of one sign-up count together).
+IBASHO_HOST_MESSAGE_RATE = os.environ.get("IBASHO_HOST_MESSAGE_RATE", "10/h")
+IBASHO_REPLY_RATE_PER_SIGNUP = os.environ.get("IBASHO_REPLY_RATE_PER_SIGNUP", "5/h")
 # Also ask DNS whether an address's domain takes mail (MX, else A/AAAA). Only a definite "no"
 # refuses: a timeout or a resolver that fails lets the address through.
 IBASHO_EMAIL_CHECK_DNS = os.environ.get("IBASHO_EMAIL_CHECK_DNS", "") == "1"
