@@ -271,9 +271,15 @@ def narrow_to_page(request, page):
 def next_change(now):
     """The next moment a public page can change by the clock alone."""
     moments = [start_of_day(now) + dt.timedelta(days=1)]  # "today" moves on
-    dates = Occurrence.objects.aggregate(
-        start=Min("start", filter=Q(start__gt=now)), end=Min("end", filter=Q(end__gt=now))
-    )
+    # The first date to start and the first to end, each the head of an index (an aggregate
+    # over a filter reads every date).
+    dates = {
+        field: Occurrence.objects.filter(**{f"{field}__gt": now})
+        .order_by(field)
+        .values_list(field, flat=True)
+        .first()
+        for field in ("start", "end")
+    }
     statuses = LiveStatus.objects.aggregate(
         start=Min("starts_at", filter=Q(starts_at__gt=now)),
         end=Min("ends_at", filter=Q(ends_at__gt=now)),

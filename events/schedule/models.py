@@ -480,6 +480,8 @@ class Occurrence(models.Model):
         ]
         indexes = [
             models.Index(fields=["start"], name="occurrence_start"),
+            # The next date to end (ibasho.page_cache.next_change), found without a scan.
+            models.Index(fields=["end"], name="occurrence_end"),
             models.Index(fields=["space", "start"], name="occurrence_space_start"),
             # A space's next date (spaces/openings.py): scheduled dates in order, per space.
             models.Index(fields=["space", "status", "start"], name="occurrence_space_status_start"),
