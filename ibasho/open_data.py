@@ -90,6 +90,8 @@ def open_data_page(request):
     context = {
         "csv_url": request.build_absolute_uri(reverse("open-data-csv")),
         "json_url": request.build_absolute_uri(reverse("open-data-json")),
+        "api_url": request.build_absolute_uri(reverse("api-v1:api-root")),
+        "openapi_url": request.build_absolute_uri(reverse("api-v1:openapi-json")),
         "licence": settings.IBASHO_OPEN_DATA_LICENCE,
         "columns": open_data.COLUMNS,
     }
