@@ -107,6 +107,7 @@ class SpaceList(Schema):
 class EventOut(Schema):
     slug: str
     title: str
+    title_kana: str = Field(description="The Japanese title's reading in katakana, if given.")
     kind: str = Field(description="drop_in, family_group, family_class, peer_session, …")
     url: str
 
@@ -303,7 +304,12 @@ def date_out(request, occurrence, events, places):
     return DateOut(
         id=occurrence.pk,
         event=EventOut(
-            slug=event.slug, title=event.title, kind=event.kind, url=absolute(request, event)
+            slug=event.slug,
+            title=event.title,
+            # The reading is of the Japanese title, which the date's own event page has.
+            title_kana=occurrence.event.title_kana,
+            kind=event.kind,
+            url=absolute(request, event),
         ),
         start=timezone.localtime(occurrence.start, site_zone()),
         end=timezone.localtime(occurrence.end, site_zone()),

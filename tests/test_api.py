@@ -40,6 +40,7 @@ def schedule(make_space, make_event, areas, contacts):
     )
     make_event(
         title="火曜の居場所",
+        title_kana="カヨウノイバショ",
         slug="tuesday",
         space=open_space,
         rules=[weekly(dt.date(2026, 12, 1), ["TU"], count=3)],
@@ -137,6 +138,7 @@ def test_dates_with_the_filters_of_the_dates_page(client, schedule):
     assert len(data["dates"]) == 5
     first = data["dates"][0]
     assert first["event"]["title"] == "火曜の居場所"
+    assert first["event"]["title_kana"] == "カヨウノイバショ"
     assert first["start"] == "2026-12-01T13:00:00+09:00"
     assert first["join"] == "just_come" and first["join_text"] == "予約不要"
     assert first["place"]["address"] == "さくら市本町1-2-3"
@@ -217,3 +219,16 @@ def test_the_open_data_page_names_the_api(client, schedule):
     text = client.get("/events/open-data/").content.decode()
     assert "http://testserver/api/v1/openapi.json" in text
     assert "http://testserver/api/v1/dates" in text
+
+
+def test_english_names_where_pages_are_translated(client, schedule, en_locale):
+    open_space, _hidden = schedule
+    english = open_space.copy_for_translation(en_locale, copy_parents=True, alias=False)
+    english.title = "Hidamari drop-in"
+    english.save_revision().publish()
+    spaces = {s["slug"]: s for s in get_json(client, "/api/v1/spaces?lang=en")["spaces"]}
+    assert spaces["hidamari"]["name"] == "Hidamari drop-in"
+    assert spaces["hidamari"]["url"] == "http://testserver/en/spaces/hidamari/"
+    assert spaces["kita"]["name"] == "北のへや"  # not translated yet: its Japanese name
+    dates = get_json(client, "/api/v1/dates?lang=en&space=hidamari")["dates"]
+    assert dates[0]["place"]["name"] == "Hidamari drop-in"

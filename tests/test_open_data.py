@@ -43,6 +43,7 @@ def schedule(make_space, make_event, areas, contacts):
     )
     make_event(
         title="火曜の居場所",
+        title_kana="カヨウノイバショ",
         space=open_space,
         rules=[weekly(dt.date(2026, 12, 1), ["TU"], count=3)],
     )
@@ -121,6 +122,7 @@ def test_the_csv_has_the_datasets_columns_in_order_and_a_row_a_date(client, sche
     assert tuesday["都道府県コード又は市区町村コード"] == "250007"
     assert (tuesday["都道府県名"], tuesday["市区町村名"]) == ("滋賀県", "")
     assert tuesday["イベント名"] == "火曜の居場所"
+    assert tuesday["イベント名_カナ"] == "カヨウノイバショ"
     assert (tuesday["開始日"], tuesday["開始時間"], tuesday["終了時間"]) == (
         "2026-12-01",
         "13:00",
@@ -205,3 +207,15 @@ def test_the_open_data_page_is_linked_from_every_footer_and_names_the_licence(
     text = page.content.decode()
     assert "CC BY 4.0" in text and "http://testserver/events/open-data/events.csv" in text
     assert client.get("/en/events/open-data/").status_code == 200
+
+
+@pytest.mark.parametrize("reading", ["かようのいばしょ", "火曜", "Kayou"])
+def test_the_kana_title_takes_katakana_only(reading):
+    from django.core.exceptions import ValidationError
+
+    from events.models import EventPage
+
+    field = EventPage._meta.get_field("title_kana")
+    field.run_validators("カヨウ ノ イバショ")
+    with pytest.raises(ValidationError, match="katakana"):
+        field.run_validators(reading)

@@ -125,7 +125,7 @@ def build_rows(occurrences, *, publisher, url_for):
                     "都道府県名": publisher["prefecture"],
                     "市区町村名": publisher["municipality"],
                     "イベント名": event.title,
-                    "イベント名_カナ": "",
+                    "イベント名_カナ": event.title_kana,
                     "イベント名_英語": english_title.title
                     if english_title is not None and english_title.pk != event.pk
                     else "",
