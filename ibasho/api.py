@@ -280,7 +280,7 @@ def get_space(request, slug: str, lang: Language = "ja"):
         return space_out(request, space, translations([space], lang))
 
 
-def date_out(request, occurrence, events, places):
+def date_out(occurrence, events, urls, places):
     event = events[occurrence.event_id]
     space = place_of(occurrence)
     place = None
@@ -309,7 +309,7 @@ def date_out(request, occurrence, events, places):
             # The reading is of the Japanese title, which the date's own event page has.
             title_kana=occurrence.event.title_kana,
             kind=event.kind,
-            url=absolute(request, event),
+            url=urls[event.pk],
         ),
         start=timezone.localtime(occurrence.start, site_zone()),
         end=timezone.localtime(occurrence.end, site_zone()),
@@ -348,7 +348,9 @@ def list_dates(request, filters: Query[DateFilters]):
         events = pages_in_language({o.event for o in dates}, filters.lang)
         spaces = [s for s in {place_of(o) for o in dates} if s is not None]
         places = translations(spaces, filters.lang)
+        # One URL an event, not one a date.
+        urls = {page.pk: absolute(request, page) for page in events.values()}
         return {
             "license": licence(),
-            "dates": [date_out(request, o, events, places) for o in dates],
+            "dates": [date_out(o, events, urls, places) for o in dates],
         }

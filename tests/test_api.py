@@ -232,3 +232,31 @@ def test_english_names_where_pages_are_translated(client, schedule, en_locale):
     assert spaces["kita"]["name"] == "北のへや"  # not translated yet: its Japanese name
     dates = get_json(client, "/api/v1/dates?lang=en&space=hidamari")["dates"]
     assert dates[0]["place"]["name"] == "Hidamari drop-in"
+
+
+# --- The demo content (module-scoped: keep these last) ----------------------------------------
+
+
+def test_the_demo_never_shows_a_held_address_and_reads_every_title(client, demo):
+    from spaces.models import SpacePage
+
+    held = [s for s in SpacePage.objects.all() if not s.address_is_public and s.address]
+    assert held, "the demo has a space that keeps its address back"
+    bodies = {
+        path: client.get(path).content.decode("utf-8-sig")
+        for path in (
+            "/api/v1/spaces",
+            "/api/v1/spaces?lang=en",
+            "/api/v1/dates?days=92",
+            "/api/v1/dates?days=92&lang=en",
+            "/events/open-data/events.csv",
+            "/events/open-data/events.json",
+        )
+    }
+    for path, body in bodies.items():
+        for space in held:
+            assert space.address not in body, (path, space.slug)
+    dates = json.loads(bodies["/api/v1/dates?days=92"])["dates"]
+    assert dates and all(d["event"]["title_kana"] for d in dates)
+    english = json.loads(bodies["/api/v1/dates?days=92&lang=en"])["dates"]
+    assert any(d["event"]["title"].startswith("Hidamari drop-in") for d in english)
