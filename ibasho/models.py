@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.functional import cached_property
@@ -28,6 +29,35 @@ def in_language(ja_text, en_text):
     if en_text and (get_language() or "").startswith("en"):
         return en_text
     return ja_text
+
+
+def local_government_check_digit(first_five):
+    """The sixth digit of a 全国地方公共団体コード (総務省, JIS X 0401/0402 with a check digit):
+    the first five digits weighted 6, 5, 4, 3, 2, summed, and the ones digit of 11 minus the
+    remainder by 11 (11 minus the sum itself when it is under 11, which is the same number)."""
+    total = sum(int(d) * w for d, w in zip(first_five, (6, 5, 4, 3, 2), strict=True))
+    return str((11 - total % 11) % 10)
+
+
+def validate_local_government_code(value):
+    """Six digits whose last is the check digit of the first five (e.g. 滋賀県 250007)."""
+    if not (len(value) == 6 and value.isascii() and value.isdigit()):
+        raise ValidationError(
+            _("A local government code is six digits, for example 250007."), code="format"
+        )
+    if value[5] != local_government_check_digit(value[:5]):
+        raise ValidationError(
+            _(
+                "The last digit of this code does not match the first five. Please check it "
+                "against the list of local government codes: starting %(first)s, the code "
+                "would be %(code)s."
+            ),
+            code="check_digit",
+            params={
+                "first": value[:5],
+                "code": value[:5] + local_government_check_digit(value[:5]),
+            },
+        )
 
 
 class Audience(models.TextChoices):
@@ -154,11 +184,39 @@ class CentreSettings(ClusterableModel, BaseSiteSetting):
     reassurance_en = models.TextField(
         _("a few kind words above the contacts (English)"), max_length=300, blank=True
     )
+    # The publisher of the open data (events.calendars.open_data): its first columns.
+    local_government_code = models.CharField(
+        _("local government code"),
+        max_length=6,
+        blank=True,
+        validators=[validate_local_government_code],
+        help_text=_(
+            "The six-digit 全国地方公共団体コード of the prefecture or municipality that "
+            "publishes this site's open data, check digit included (e.g. 250007)."
+        ),
+    )
+    prefecture_name = models.CharField(
+        _("prefecture"), max_length=10, validators=[no_control_characters], blank=True
+    )
+    municipality_name = models.CharField(
+        _("municipality"),
+        max_length=30,
+        validators=[no_control_characters],
+        blank=True,
+        help_text=_("Left empty when the publisher is the prefecture itself."),
+    )
 
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("name_en")]),
         FieldRowPanel([FieldPanel("reassurance"), FieldPanel("reassurance_en")]),
         InlinePanel("contacts", heading=_("consultation contacts"), label=_("contact")),
+        MultiFieldPanel(
+            [
+                FieldPanel("local_government_code"),
+                FieldRowPanel([FieldPanel("prefecture_name"), FieldPanel("municipality_name")]),
+            ],
+            heading=_("open data publisher"),
+        ),
     ]
 
     class Meta:

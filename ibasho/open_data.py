@@ -24,16 +24,16 @@ BAD_QUERY = gettext_lazy(
 
 
 def publisher(request):
-    """The centre as the rows name it: its code, local government, name and first phone."""
+    """The centre as the rows name it: the local government that publishes (its code and names,
+    from the centre's settings), the centre's name and its first phone."""
     site = Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first()
-    centre = CentreSettings.for_site(site) if site else None
-    phone = ""
-    if centre is not None:
-        phone = next((c.value for c in centre.centre_contacts if c.kind == ContactKind.PHONE), "")
+    centre = CentreSettings.for_site(site) if site else CentreSettings()
+    phone = next((c.value for c in centre.centre_contacts if c.kind == ContactKind.PHONE), "")
     return {
-        "code": settings.IBASHO_LOCAL_GOVERNMENT_CODE,
-        "name": settings.IBASHO_LOCAL_GOVERNMENT_NAME,
-        "contact": centre.name if centre is not None else "",
+        "code": centre.local_government_code,
+        "prefecture": centre.prefecture_name,
+        "municipality": centre.municipality_name,
+        "contact": centre.name,
         "phone": phone,
     }
 
@@ -90,6 +90,8 @@ def open_data_page(request):
     context = {
         "csv_url": request.build_absolute_uri(reverse("open-data-csv")),
         "json_url": request.build_absolute_uri(reverse("open-data-json")),
+        "api_url": request.build_absolute_uri(reverse("api-v1:api-root")),
+        "openapi_url": request.build_absolute_uri(reverse("api-v1:openapi-json")),
         "licence": settings.IBASHO_OPEN_DATA_LICENCE,
         "columns": open_data.COLUMNS,
     }

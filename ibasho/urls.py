@@ -11,6 +11,7 @@ from events.pages import views as events_views
 from peers import views as peers_views
 
 from . import open_data, views
+from .api import api
 from .search import views as search_views
 
 urlpatterns = [
@@ -25,6 +26,8 @@ urlpatterns = [
     # Open data is written in the site's main language whatever the reader's.
     path("events/open-data/events.csv", open_data.events_csv, name="open-data-csv"),
     path("events/open-data/events.json", open_data.events_json, name="open-data-json"),
+    # The JSON API takes its language as a parameter (`lang`), not from the URL.
+    path("api/v1/", api.urls),
     path("documents/", include(wagtaildocs_urls)),
 ]
 

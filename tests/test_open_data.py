@@ -19,10 +19,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
 @pytest.fixture
-def schedule(make_space, make_event, areas, contacts, settings):
-    """A public space on Tuesdays and a hidden one on Saturdays, someone booked there."""
-    settings.IBASHO_LOCAL_GOVERNMENT_CODE = "250007"
-    settings.IBASHO_LOCAL_GOVERNMENT_NAME = "滋賀県"
+def schedule(make_space, make_event, areas, contacts):
+    """A public space on Tuesdays and a hidden one on Saturdays, someone booked there; the
+    centre publishes for 滋賀県."""
+    contacts.local_government_code = "250007"
+    contacts.prefecture_name = "滋賀県"
+    contacts.save()
     region, town, _other = areas
     open_space = make_space(
         title="居場所ひだまり",
@@ -41,6 +43,7 @@ def schedule(make_space, make_event, areas, contacts, settings):
     )
     make_event(
         title="火曜の居場所",
+        title_kana="カヨウノイバショ",
         space=open_space,
         rules=[weekly(dt.date(2026, 12, 1), ["TU"], count=3)],
     )
@@ -78,19 +81,48 @@ def test_the_csv_has_the_datasets_columns_in_order_and_a_row_a_date(client, sche
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     header, rows = read_csv(response)
     assert tuple(header) == COLUMNS
-    assert header[:6] == [
-        "全国地方公共団体コード",
-        "ID",
-        "地方公共団体名",
+    # 自治体標準オープンデータセット「イベント一覧」: 32 columns, these names in this order.
+    assert header == [
+        "都道府県コード又は市区町村コード",
+        "NO",
+        "都道府県名",
+        "市区町村名",
         "イベント名",
         "イベント名_カナ",
-        "イベント名_英字",
+        "イベント名_英語",
+        "開始日",
+        "終了日",
+        "開始時間",
+        "終了時間",
+        "開始日時特記事項",
+        "説明",
+        "料金(基本)",
+        "料金(詳細)",
+        "連絡先名称",
+        "連絡先電話番号",
+        "連絡先内線番号",
+        "主催者",
+        "場所名称",
+        "住所",
+        "方書",
+        "緯度",
+        "経度",
+        "アクセス方法",
+        "駐車場情報",
+        "定員",
+        "参加申込終了日",
+        "参加申込終了時間",
+        "参加申込方法",
+        "URL",
+        "備考",
     ]
     assert len(rows) == 5
+    assert len({row["NO"] for row in rows}) == 5  # unique within the publisher
     tuesday = rows[0]
-    assert tuesday["全国地方公共団体コード"] == "250007"
-    assert tuesday["地方公共団体名"] == "滋賀県"
+    assert tuesday["都道府県コード又は市区町村コード"] == "250007"
+    assert (tuesday["都道府県名"], tuesday["市区町村名"]) == ("滋賀県", "")
     assert tuesday["イベント名"] == "火曜の居場所"
+    assert tuesday["イベント名_カナ"] == "カヨウノイバショ"
     assert (tuesday["開始日"], tuesday["開始時間"], tuesday["終了時間"]) == (
         "2026-12-01",
         "13:00",
@@ -175,3 +207,15 @@ def test_the_open_data_page_is_linked_from_every_footer_and_names_the_licence(
     text = page.content.decode()
     assert "CC BY 4.0" in text and "http://testserver/events/open-data/events.csv" in text
     assert client.get("/en/events/open-data/").status_code == 200
+
+
+@pytest.mark.parametrize("reading", ["かようのいばしょ", "火曜", "Kayou"])
+def test_the_kana_title_takes_katakana_only(reading):
+    from django.core.exceptions import ValidationError
+
+    from events.models import EventPage
+
+    field = EventPage._meta.get_field("title_kana")
+    field.run_validators("カヨウ ノ イバショ")
+    with pytest.raises(ValidationError, match="katakana"):
+        field.run_validators(reading)

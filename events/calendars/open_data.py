@@ -1,6 +1,6 @@
-"""The schedule as open data: each upcoming public date as one row of the Digital Agency's
-recommended dataset 「イベント一覧」 (推奨データセット, the columns below in its order), for a
-CSV and a JSON of the same rows.
+"""The schedule as open data: each upcoming public date as one row of 「イベント一覧」 in the
+Digital Agency's standard open datasets for local governments (自治体標準オープンデータセット,
+the columns below in its order), for a CSV and a JSON of the same rows.
 
 Only what the public pages show: no sign-up is read at all (no nickname, e-mail or count), an
 address only where `shows_address` allows it (otherwise the area, as on the site), and only
@@ -20,14 +20,21 @@ from ..schedule.models import Occurrence
 from ..schedule.places import PLACE_RELATIONS, place_of, shows_address
 from ..schedule.recurrence import site_zone
 
-# 推奨データセット「イベント一覧」, in its order.
+# The columns of 「イベント一覧」 in the 自治体標準オープンデータセット (デジタル庁; the
+# 推奨データセット of 内閣官房IT総合戦略室 renamed and revised, its common first columns now
+# 都道府県コード又は市区町村コード, NO, 都道府県名, 市区町村名), in its order, its names
+# exactly (half-width brackets). Required there: イベント名, イベント名_カナ, 開始日, 終了日,
+# 開始時間, 終了時間, 説明, 場所名称, 住所; the rest may be empty. Dates YYYY-MM-DD, times
+# hh:mm. Checked against the item list as mirrored in NEC-FIWARE/smart-data-models
+# (cio/06_イベント一覧) and as municipalities publish it; see the README's open-data section.
 COLUMNS = (
-    "全国地方公共団体コード",
-    "ID",
-    "地方公共団体名",
+    "都道府県コード又は市区町村コード",
+    "NO",
+    "都道府県名",
+    "市区町村名",
     "イベント名",
     "イベント名_カナ",
-    "イベント名_英字",
+    "イベント名_英語",
     "開始日",
     "終了日",
     "開始時間",
@@ -73,8 +80,8 @@ def how_to_join(event):
 
 
 def build_rows(occurrences, *, publisher, url_for):
-    """One dict per date, keyed by COLUMNS. `publisher`: {"code", "name", "contact", "phone"}
-    (the centre's); `url_for(page)`: the page's absolute URL."""
+    """One dict per date, keyed by COLUMNS. `publisher`: {"code", "prefecture", "municipality",
+    "contact", "phone"} (the centre's); `url_for(page)`: the page's absolute URL."""
     occurrences = list(occurrences)
     with translation.override(settings.LANGUAGE_CODE):
         events = source_pages({o.event for o in occurrences})
@@ -113,12 +120,13 @@ def build_rows(occurrences, *, publisher, url_for):
                 special = f"{special}: {message}" if special else message
             rows.append(
                 {
-                    "全国地方公共団体コード": publisher["code"],
-                    "ID": str(occurrence.pk),
-                    "地方公共団体名": publisher["name"],
+                    "都道府県コード又は市区町村コード": publisher["code"],
+                    "NO": str(occurrence.pk),
+                    "都道府県名": publisher["prefecture"],
+                    "市区町村名": publisher["municipality"],
                     "イベント名": event.title,
-                    "イベント名_カナ": "",
-                    "イベント名_英字": english_title.title
+                    "イベント名_カナ": event.title_kana,
+                    "イベント名_英語": english_title.title
                     if english_title is not None and english_title.pk != event.pk
                     else "",
                     "開始日": start.date().isoformat(),

@@ -3,7 +3,7 @@ as its sub-pages. Pages are what people see, so they sit above the schedule, sig
 calendars they show; those know an event page only as "events.EventPage"."""
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -79,6 +79,21 @@ class EventPage(RoutablePageMixin, Page):
     audience = models.CharField(
         _("for whom"), max_length=20, choices=Audience.choices, default=Audience.PERSON
     )
+    # Open data (events.calendars.open_data) asks for the name's reading: イベント名_カナ.
+    title_kana = models.CharField(
+        _("title in katakana"),
+        max_length=120,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[\u30a0-\u30ff\u3000 0-9０-９]*$",
+                message=_(
+                    "Please write the reading in full-width katakana, e.g. カヨウノイバショ."
+                ),
+            )
+        ],
+        help_text=_("How the title is read, for open data: e.g. カヨウノイバショ."),
+    )
     summary = models.TextField(
         _("summary in plain words"), max_length=400, validators=[MaxLengthValidator(400)]
     )
@@ -130,6 +145,7 @@ class EventPage(RoutablePageMixin, Page):
 
     content_panels = [
         *Page.content_panels,
+        FieldPanel("title_kana"),
         FieldRowPanel([FieldPanel("kind"), FieldPanel("audience")]),
         FieldPanel("summary"),
         FieldPanel("what_to_expect"),

@@ -428,10 +428,8 @@ IBASHO_DEFAULT_CENTRE_NAME = _("Ibasho")
 IBASHO_SCHEDULE_HORIZON_DAYS = int(os.environ.get("IBASHO_SCHEDULE_HORIZON_DAYS", "183"))
 
 # --- Open data (/events/open-data/) -----------------------------------------------------------
-# The 全国地方公共団体コード (6 digits with its check digit) and name of the local government
-# that publishes the schedule, the first columns of the イベント一覧 dataset; and its licence.
-IBASHO_LOCAL_GOVERNMENT_CODE = os.environ.get("IBASHO_LOCAL_GOVERNMENT_CODE", "")
-IBASHO_LOCAL_GOVERNMENT_NAME = os.environ.get("IBASHO_LOCAL_GOVERNMENT_NAME", "")
+# The licence the files state. The local government that publishes them (its code and name,
+# their first columns) is a site setting: Settings → Centre and contacts.
 IBASHO_OPEN_DATA_LICENCE = {
     "name": os.environ.get("IBASHO_OPEN_DATA_LICENCE_NAME", "CC BY 4.0"),
     "url": os.environ.get(
